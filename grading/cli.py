@@ -1,0 +1,152 @@
+"""The ``sourcewise`` command line: parses arguments and calls importable functions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EPILOG = "Run 'sourcewise COMMAND --help' for a command's options and an example."
+
+
+def _command(sub: argparse._SubParsersAction, name: str, help_: str, example: str
+             ) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help_, description=f"{help_}\n\nExample:\n  {example}",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sourcewise", epilog=EPILOG,
+        description="Source-critical reading lessons for JupyterLab, graded with nbgrader.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = _command(sub, "lab", "Copy the student lessons into a working folder and open JupyterLab.",
+                 "sourcewise lab --dir ./sourcewise-work")
+    p.add_argument("--dir", type=Path, default=Path("sourcewise-work"),
+                   help="working folder for notebooks and answers (default: ./sourcewise-work)")
+    p.add_argument("--no-browser", action="store_true", help="start the server only")
+    p.add_argument("--port", type=int, default=None, help="port for JupyterLab")
+    p.add_argument("--prepare-only", action="store_true",
+                   help="prepare the working folder and exit without starting JupyterLab")
+
+    p = _command(sub, "validate", "Check an article folder (text, sentence map, key, accounts).",
+                 "sourcewise validate seeds/isis-morale-2014")
+    p.add_argument("path", type=Path, help="an article folder, or a packaged article id")
+
+    course = _command(sub, "course", "Set up and build an nbgrader course from the lessons.",
+                      "sourcewise course init ./my-course && sourcewise course build ./my-course")
+    csub = course.add_subparsers(dest="course_command", metavar="STEP")
+    p = _command(csub, "init", "Create a course folder: lessons, nbgrader config, gradebook.",
+                 "sourcewise course init ./my-course --students alice bob")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--students", nargs="*", default=[], help="student ids to register")
+    p.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook (default SQLite)")
+    p = _command(csub, "build", "Generate the student release of every lesson (nbgrader).",
+                 "sourcewise course build ./my-course")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+
+    p = _command(sub, "autograde", "Autograde every submission in a course (nbgrader API).",
+                 "sourcewise autograde ./my-course --jobs 2")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+
+    p = _command(sub, "feedback", "Write feedback HTML per student, with the key's rationales.",
+                 "sourcewise feedback ./my-course")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+
+    p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item).",
+                 "sourcewise export ./my-course --out ./exports")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("--out", type=Path, default=None, help="folder for the CSV files")
+
+    p = _command(sub, "report", "Write the class report: one self-contained HTML file.",
+                 "sourcewise report ./my-course --out report.html")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("--out", type=Path, default=None)
+
+    p = _command(sub, "score", "Score widget answers without kernels (instant class overview).",
+                 "sourcewise score ./my-course --out scores.csv")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("--out", type=Path, default=None)
+
+    p = _command(sub, "demo", "Run the whole instructor flow on simulated students.",
+                 "sourcewise demo --out ./demo --students 30")
+    p.add_argument("--out", type=Path, required=True, help="folder for the demo course")
+    p.add_argument("--students", type=int, default=12)
+    p.add_argument("--jobs", type=int, default=1)
+    return parser
+
+
+def _validate(path: Path) -> int:
+    from sourcewise.seeds import validate_article_dir
+    from sourcewise.seeds.article import SeedError, article_dir
+
+    try:
+        folder = article_dir(path)
+    except SeedError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    problems = validate_article_dir(folder)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    print(f"{folder}: no problems found")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "validate":
+        return _validate(args.path)
+    if args.command == "lab":
+        from .student_lab import open_lab
+
+        return open_lab(args.dir, no_browser=args.no_browser, port=args.port,
+                        prepare_only=args.prepare_only)
+    if args.command == "course":
+        from . import course
+
+        if args.course_command == "init":
+            return course.init_course(args.dir, students=args.students, db_url=args.db)
+        if args.course_command == "build":
+            return course.build_course(args.dir)
+        parser.parse_args(["course", "--help"])
+    if args.command == "autograde":
+        from .autograde import autograde_course
+
+        return autograde_course(args.dir, jobs=args.jobs, lessons=args.lesson, force=args.force)
+    if args.command == "feedback":
+        from .feedback_html import feedback_course
+
+        return feedback_course(args.dir)
+    if args.command == "export":
+        from .export import export_course
+
+        return export_course(args.dir, out=args.out)
+    if args.command == "report":
+        from .class_report import report_course
+
+        return report_course(args.dir, out=args.out)
+    if args.command == "score":
+        from .kernel_free import score_course
+
+        return score_course(args.dir, out=args.out)
+    if args.command == "demo":
+        from .demo import run_demo
+
+        return run_demo(args.out, students=args.students, jobs=args.jobs)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""The lessons' autograded tasks and the scoring key each derives from the expert key.
+
+Graded cells carry these keys as literals inside their hidden-test block (so the release has
+no key); self-checks in the widgets call the same builders. A test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sourcewise.seeds import Key, load_accounts, load_article, load_key
+
+VERIFICATION_LABELS = {"verified": "verified",
+                       "explicitly_unconfirmed": "explicitly unconfirmed",
+                       "unverified": "unverified"}
+ATTRIBUTION_LABELS = {"direct": "attributed", "vague": "attributed", "unattributed": "own voice"}
+RELIANCE_LABELS = {"named_person": "named source", "named_institution": "named source",
+                   "anonymous": "anonymous source", "writer": "no source given"}
+FRAMING_LABELS = {
+    "naming": "naming choice", "loaded_word": "loaded word", "metaphor": "metaphor",
+    "intensifier": "intensifier", "hedge_removed": "hedge removed",
+    "causal_connective": "causal link", "agentless_passive": "agentless passive",
+    "vague_attribution": "vague attribution", "omission": "omission",
+}
+CLOSENESS_LABELS = {"direct_participant": "took part", "local_observer": "local observer",
+                    "official_remote": "official, at a distance", "secondhand": "second-hand",
+                    "unknown": "cannot tell"}
+NAMED_LABELS = {"named_person": "named", "named_institution": "named",
+                "anonymous": "anonymous", "writer": "anonymous"}
+
+
+@dataclass(frozen=True)
+class Task:
+    """An autograded task: which widget answer it scores and how its key is built."""
+
+    id: str
+    kind: str  # spans | choices | matrix | links | ratings | calibration
+    labels: tuple[str, ...]
+    build: Callable[[Key], dict[str, Any]]
+    title: str
+
+
+def _claim_spans(key: Key, label_of: Callable[[dict[str, Any]], Sequence[str]]) -> dict[str, Any]:
+    article = load_article(key.article_id)
+    spans = [{"id": c["id"], "start": c["span"]["start"], "end": c["span"]["end"],
+              "text": c["span"]["text"], "labels": list(dict.fromkeys(label_of(c))),
+              "rationale": c["rationale"]} for c in key.claims]
+    return {"text": article.text, "spans": spans}
+
+
+def _accepted(claim: dict[str, Any], field: str, names: dict[str, str]) -> list[str]:
+    return [names[v] for v in [claim[field], *claim.get("also_acceptable", {}).get(field, [])]]
+
+
+def attribution_key(key: Key) -> dict[str, Any]:
+    return _claim_spans(key, lambda c: _accepted(c, "attribution", ATTRIBUTION_LABELS))
+
+
+def verification_key(key: Key) -> dict[str, Any]:
+    return _claim_spans(key, lambda c: _accepted(c, "verification", VERIFICATION_LABELS))
+
+
+def reliance_key(key: Key) -> dict[str, Any]:
+    types = {s["id"]: s["type"] for s in key.sources}
+
+    def labels(claim: dict[str, Any]) -> list[str]:
+        ids = [claim["source"], *claim.get("also_acceptable", {}).get("source", [])]
+        return [RELIANCE_LABELS[types[i]] for i in ids]
+
+    return _claim_spans(key, labels)
+
+
+def framing_key(key: Key, types: Sequence[str] | None = None) -> dict[str, Any]:
+    article = load_article(key.article_id)
+    spans = [{"id": f["id"], "start": f["span"]["start"], "end": f["span"]["end"],
+              "text": f["span"]["text"],
+              "labels": [FRAMING_LABELS[t] for t in dict.fromkeys([f["type"],
+                                                                    *f.get("also_acceptable", [])])],
+              "rationale": f["rationale"]}
+             for f in key.framing if types is None or f["type"] in types]
+    return {"text": article.text, "spans": spans}
+
+
+def link_key(key: Key, claim_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    claims = [c for c in key.claims if claim_ids is None or c["id"] in claim_ids]
+    return {"items": {c["id"]: {"choice": c["source"],
+                                "also": c.get("also_acceptable", {}).get("source", []),
+                                "rationale": c["rationale"]} for c in claims},
+            "names": {c["id"]: f"{c['id']} ({c['paraphrase']})" for c in claims}}
+
+
+def rating_key(key: Key) -> dict[str, Any]:
+    items: dict[str, Any] = {}
+    for source in key.sources:
+        if source["type"] == "writer":
+            continue
+        also = source.get("also_acceptable", {})
+        items[f"{source['id']}|closeness"] = {
+            "choice": CLOSENESS_LABELS[source["closeness"]],
+            "also": [CLOSENESS_LABELS[v] for v in also.get("closeness", [])],
+            "rationale": source["rationale"]}
+        items[f"{source['id']}|named"] = {
+            "choice": NAMED_LABELS[source["type"]],
+            "also": [NAMED_LABELS[v] for v in also.get("type", [])],
+            "rationale": source["rationale"]}
+    return {"items": items}
+
+
+def matrix_claims(key: Key) -> list[str]:
+    """The seed claims the comparison task asks about: those the accounts speak to most."""
+    accounts = load_accounts(key.article_id)
+    counted = {c["id"]: sum(1 for a in accounts if c["id"] in a.data["alignment"])
+               for c in key.claims}
+    ranked = sorted((cid for cid, n in counted.items() if n >= 2), key=lambda c: -counted[c])
+    return sorted(ranked[:10])
+
+
+def matrix_key(key: Key) -> dict[str, Any]:
+    accounts = load_accounts(key.article_id)
+    items = {}
+    for claim_id in matrix_claims(key):
+        for account in accounts:
+            accepted = account.accepted_relations(claim_id)
+            entry = account.data["alignment"].get(claim_id, {})
+            items[f"{claim_id}|{account.id}"] = {
+                "choice": accepted[0], "also": accepted[1:],
+                "rationale": entry.get("note", f"{account.data['outlet']} does not mention this.")}
+    return {"items": items}
+
+
+def calibration_claims(key: Key) -> list[str]:
+    return [c["id"] for c in key.claims if "later_reporting" in c]
+
+
+def calibration_key(key: Key) -> dict[str, Any]:
+    claims = [c for c in key.claims if "later_reporting" in c]
+    return {"outcomes": {c["id"]: c["later_reporting"]["outcome"] for c in claims},
+            "rationales": {c["id"]: c["later_reporting"]["summary"] for c in claims}}
+
+
+TASKS: dict[str, Task] = {t.id: t for t in [
+    Task("claims.attribution", "spans", ("attributed", "own voice"), attribution_key,
+         "Find the factual claims and mark who they are attributed to"),
+    Task("claims.verification", "spans", tuple(VERIFICATION_LABELS.values()), verification_key,
+         "Mark how far each claim is confirmed"),
+    Task("sources.links", "links", (), link_key, "Link each claim to the source it rests on"),
+    Task("sources.ratings", "ratings", (), rating_key, "Rate each source"),
+    Task("corroboration.matrix", "matrix", ("corroborates", "contradicts", "silent"), matrix_key,
+         "Compare the seed with the other accounts"),
+    Task("framing.naming", "spans", ("naming choice",), lambda k: framing_key(k, ["naming"]),
+         "Find every name the article gives the group"),
+    Task("framing.devices", "spans", tuple(v for k, v in FRAMING_LABELS.items() if k != "naming"),
+         lambda k: framing_key(k, [t for t in FRAMING_LABELS if t != "naming"]),
+         "Mark the framing devices"),
+    Task("weighing.calibration", "calibration", (), calibration_key,
+         "Say how likely each claim is to be true"),
+    Task("capstone.reliance", "spans", ("named source", "anonymous source", "no source given"),
+         reliance_key, "Mark what each claim rests on"),
+]}
+
+
+def task(task_id: str) -> Task:
+    try:
+        return TASKS[task_id]
+    except KeyError:
+        raise KeyError(f"no task {task_id!r}; known tasks: {', '.join(TASKS)}") from None
+
+
+def task_key(task_id: str, article_id: str = "isis-morale-2014") -> dict[str, Any]:
+    """The scoring key of a task for an article, as plain JSON."""
+    return task(task_id).build(load_key(article_id))

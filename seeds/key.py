@@ -1,0 +1,83 @@
+"""The expert key: claims, sources, framing devices and article-level findings, schema-checked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .article import SEEDS_DIR, SeedError, article_dir, read_json
+
+SCHEMA_DIR = SEEDS_DIR / "schema"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """One of the JSON Schemas shipped with the package (``key``, ``units``, ``account``)."""
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Key:
+    """An article's expert key; the raw JSON stays available as ``data``."""
+
+    data: dict[str, Any]
+
+    @property
+    def article_id(self) -> str:
+        return str(self.data["article_id"])
+
+    @property
+    def claims(self) -> list[dict[str, Any]]:
+        return list(self.data["claims"])
+
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        return list(self.data["sources"])
+
+    @property
+    def framing(self) -> list[dict[str, Any]]:
+        return list(self.data["framing"])
+
+    @property
+    def article_level(self) -> dict[str, Any]:
+        return dict(self.data["article_level"])
+
+    def claim(self, claim_id: str) -> dict[str, Any]:
+        return _by_id(self.data["claims"], claim_id, "claim")
+
+    def source(self, source_id: str) -> dict[str, Any]:
+        return _by_id(self.data["sources"], source_id, "source")
+
+    def framing_device(self, device_id: str) -> dict[str, Any]:
+        return _by_id(self.data["framing"], device_id, "framing device")
+
+    def claims_in(self, unit_id: str) -> list[dict[str, Any]]:
+        return [c for c in self.data["claims"] if c["unit"] == unit_id]
+
+
+def _by_id(items: list[dict[str, Any]], item_id: str, what: str) -> dict[str, Any]:
+    for item in items:
+        if item["id"] == item_id:
+            return item
+    raise KeyError(f"the key has no {what} {item_id!r}")
+
+
+def load_key(article_id: str | Path = "isis-morale-2014", *, validate: bool = True) -> Key:
+    """Load an article's key; with ``validate`` a schema problem raises SeedError."""
+    path = article_dir(article_id) / "key.json"
+    data = read_json(path)
+    if validate:
+        import jsonschema
+
+        errors = sorted(
+            jsonschema.Draft202012Validator(load_schema("key")).iter_errors(data),
+            key=lambda e: list(e.absolute_path),
+        )
+        if errors:
+            first = errors[0]
+            where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+            raise SeedError(f"key.json: {where}: {first.message} ({len(errors)} problem(s))")
+    return Key(data)

@@ -1,0 +1,196 @@
+"""Answers saved beside the notebook: atomic, locked, versioned, and never lost."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+ANSWERS_FOLDER = "answers"
+READ_ONLY_VARIABLES = ("NBGRADER_EXECUTION", "SOURCEWISE_READ_ONLY")
+
+
+class AnswerStoreError(RuntimeError):
+    """Raised when an answer cannot be saved; the message says why in plain words."""
+
+
+def writes_allowed() -> bool:
+    """False while nbgrader executes a notebook or a run is marked read-only (headless runs)."""
+    return not any(os.environ.get(name) for name in READ_ONLY_VARIABLES)
+
+
+def answers_path(lesson: str, folder: str | Path | None = None) -> Path:
+    """Where a lesson's answers live: ``answers/<lesson>.json`` beside the notebook."""
+    return Path(folder if folder is not None else Path.cwd()) / ANSWERS_FOLDER / f"{lesson}.json"
+
+
+@dataclass
+class _Snapshot:
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stale: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    problem: str | None = None
+
+
+def _read(path: Path) -> _Snapshot:
+    """Parse the answer file; any defect becomes ``problem`` instead of an exception."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return _Snapshot()
+    except OSError as err:
+        return _Snapshot(problem=f"could not be read ({err.strerror})")
+    if not raw.strip():
+        return _Snapshot(problem="is empty")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _Snapshot(problem="is not UTF-8 text")
+    except json.JSONDecodeError as err:
+        return _Snapshot(problem=f"is damaged or cut short (JSON error at line {err.lineno})")
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return _Snapshot(problem="is not a Sourcewise answer file")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        return _Snapshot(problem=f"was written by another version of Sourcewise "
+                                 f"(format {version!r}, this one reads {SCHEMA_VERSION})")
+    answers = {k: v for k, v in data["answers"].items() if isinstance(v, dict) and "value" in v}
+    stale = data.get("stale") if isinstance(data.get("stale"), dict) else {}
+    return _Snapshot(answers=answers, stale=stale)
+
+
+def _atomic_write(path: Path, payload: dict[str, Any]) -> None:
+    """Write via a temp file in the same folder, fsync, then rename over the old file."""
+    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+class AnswerStore:
+    """One lesson's answers, keyed by question id.
+
+    Reading never writes. ``set`` takes a file lock, re-reads the file (another tab may have
+    saved meanwhile), updates one question and replaces the file atomically. A damaged file is
+    renamed aside (never deleted) before the first new save, and ``notices`` says so.
+    """
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.notices: list[str] = []
+        self._snapshot = _read(self.path)
+        if self._snapshot.problem:
+            self.notices.append(
+                f"Your saved answers file {self.path.name} {self._snapshot.problem}. "
+                "It will be kept aside unchanged when you next save, and this lesson starts empty."
+            )
+
+    @classmethod
+    def for_lesson(cls, lesson: str, folder: str | Path | None = None) -> AnswerStore:
+        return cls(answers_path(lesson, folder))
+
+    # -- reading -----------------------------------------------------------------------------
+    def get(self, question_id: str, default: Any = None, *, fingerprint: str | None = None) -> Any:
+        """The saved value, or ``default``; an answer saved for a different text is not given."""
+        entry = self._snapshot.answers.get(question_id)
+        if entry is None:
+            return default
+        saved = entry.get("fingerprint")
+        if fingerprint is not None and saved is not None and saved != fingerprint:
+            self.notices.append(
+                f"The saved answer to {question_id} was made on a different version of the text; "
+                "it is kept aside in the answers file and this question starts empty."
+            )
+            return default
+        return entry["value"]
+
+    def all(self) -> dict[str, Any]:
+        """Every saved value by question id."""
+        return {qid: entry["value"] for qid, entry in self._snapshot.answers.items()}
+
+    def reload(self) -> None:
+        self._snapshot = _read(self.path)
+
+    # -- writing -----------------------------------------------------------------------------
+    def set(self, question_id: str, value: Any, *, fingerprint: str | None = None,
+            set_aside: Any = None) -> bool:
+        """Save one answer; returns False (and writes nothing) when writes are not allowed.
+
+        ``set_aside`` is an earlier value that could not be fully restored: it is kept in the
+        file's ``stale`` section so that nothing the student saved is ever lost.
+        """
+        if not writes_allowed():
+            return False
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as err:
+            raise AnswerStoreError(f"answer to {question_id} cannot be saved as JSON: {err}") from None
+        from filelock import FileLock, Timeout
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.path) + ".lock", timeout=self.lock_timeout)
+        try:
+            with lock:
+                current = _read(self.path)
+                if current.problem:
+                    self._keep_aside(current.problem)
+                    current = _Snapshot()
+                old = current.answers.get(question_id)
+                if old and fingerprint and old.get("fingerprint") not in (None, fingerprint):
+                    current.stale.setdefault(question_id, []).append(old)
+                elif old and set_aside is not None:
+                    current.stale.setdefault(question_id, []).append(old)
+                current.answers[question_id] = {
+                    "value": value,
+                    "fingerprint": fingerprint,
+                    "saved": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+                payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
+                                           "answers": current.answers}
+                if current.stale:
+                    payload["stale"] = current.stale
+                _atomic_write(self.path, payload)
+                self._snapshot = current
+        except Timeout:
+            raise AnswerStoreError(
+                f"another program is holding {self.path.name} (waited {self.lock_timeout:.0f} s); "
+                "your change was not saved, try again"
+            ) from None
+        return True
+
+    def _keep_aside(self, problem: str) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.stem}.unreadable-{stamp}{self.path.suffix}")
+        counter = 1
+        while aside.exists():
+            aside = aside.with_name(f"{self.path.stem}.unreadable-{stamp}-{counter}.json")
+            counter += 1
+        os.replace(self.path, aside)
+        self.notices.append(f"The answers file {problem}; it was kept as {aside.name}.")
+
+
+def load_answers(lesson: str, folder: str | Path | None = None) -> tuple[dict[str, Any], list[str]]:
+    """All saved answers of a lesson and any notices, for graded cells; never raises, never writes."""
+    store = AnswerStore(answers_path(lesson, folder))
+    return store.all(), list(store.notices)

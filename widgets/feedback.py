@@ -1,0 +1,65 @@
+"""Self-check feedback: full explanations in self-study mode, counts only in course mode."""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+
+from sourcewise.grading.score_result import ScoreResult
+
+MODE_VARIABLE = "SOURCEWISE_MODE"
+
+
+def mode() -> str:
+    """``course`` when the environment says so (graded release), otherwise ``self-study``."""
+    return "course" if os.environ.get(MODE_VARIABLE, "").strip().lower() == "course" else "self-study"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a self-check shows; renders as HTML in a notebook and as text elsewhere."""
+
+    title: str
+    result: ScoreResult
+    mode: str
+
+    def summary(self) -> str:
+        c = self.result.counts()
+        parts = [f"{c['right']} right"]
+        if c["partly"]:
+            parts.append(f"{c['partly']} partly right")
+        parts += [f"{c['missed']} missed", f"{c['wrong']} wrong"]
+        if c["extra"]:
+            parts.append(f"{c['extra']} not in the key")
+        return f"{self.title}: " + ", ".join(parts) + "."
+
+    def lines(self) -> list[str]:
+        if self.mode == "course":
+            return [self.summary(), "Course mode: your instructor's grading gives the details."]
+        out = [self.summary()]
+        for item in self.result.items:
+            out.append(f"[{item.status}] {item.message}")
+            if item.status != "right" and item.rationale:
+                out.append(f"    Why: {item.rationale}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_html_(self) -> str:
+        return to_html(self)
+
+
+def to_html(feedback: Feedback) -> str:
+    """HTML list of the feedback, one entry per item."""
+    head = f"<p><strong>{html.escape(feedback.summary())}</strong></p>"
+    if feedback.mode == "course":
+        return head + "<p>Course mode: your instructor's grading gives the details.</p>"
+    rows = []
+    for item in feedback.result.items:
+        why = (f"<br><em>Why:</em> {html.escape(item.rationale)}"
+               if item.status != "right" and item.rationale else "")
+        rows.append(f'<li class="sw-fb-{item.status}"><strong>{item.status}</strong>: '
+                    f"{html.escape(item.message)}{why}</li>")
+    return head + "<ul>" + "".join(rows) + "</ul>"

@@ -1,0 +1,102 @@
+"""The base of every view: restore from the answer store on creation, save on user changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from .answer_store import AnswerStore, AnswerStoreError
+from .feedback import Feedback, mode
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def static_css(name: str) -> str:
+    return (STATIC / "common.css").read_text(encoding="utf-8") + (STATIC / name).read_text(
+        encoding="utf-8")
+
+
+class PersistentView(anywidget.AnyWidget):
+    """A view over a plain answer model, persisted under one question id.
+
+    Construction only reads the store. A change of ``value`` coming from the student is
+    checked by the model (what does not fit is left out, with a notice) and saved; nothing is
+    written while nbgrader executes the notebook (see ``answer_store.writes_allowed``).
+    """
+
+    value = traitlets.Any(None).tag(sync=True)
+    notice = traitlets.Unicode("").tag(sync=True)
+    feedback_html = traitlets.Unicode("").tag(sync=True)
+    prompt = traitlets.Unicode("").tag(sync=True)
+    checkable = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, *, question_id: str, store: AnswerStore, fingerprint: str | None,
+                 model: Any, task_id: str | None = None, article_id: str = "isis-morale-2014",
+                 **traits: Any) -> None:
+        self._restoring = True
+        super().__init__(checkable=task_id is not None, **traits)
+        self.question_id = question_id
+        self.store = store
+        self.fingerprint = fingerprint
+        self.model = model
+        self.task_id = task_id
+        self.article_id = article_id
+        saved = store.get(question_id, fingerprint=fingerprint)
+        problems = model.restore(saved)
+        self._set_aside = saved if problems else None
+        notices = list(store.notices) + [f"Left out of your saved answer: {p}." for p in problems]
+        if problems:
+            notices.append("The full saved answer is kept aside in the answers file.")
+        self.notice = "\n".join(notices)
+        self.value = model.to_value()
+        self._restoring = False
+        self.on_msg(self._on_message)
+
+    @traitlets.observe("value")
+    def _on_value(self, change: dict[str, Any]) -> None:
+        if self._restoring:
+            return
+        # Re-validating an unchanged value would reset the model's undo history.
+        problems = [] if change["new"] == self.model.to_value() else self.model.restore(
+            change["new"])
+        clean = self.model.to_value()
+        try:
+            saved = self.store.set(self.question_id, clean, fingerprint=self.fingerprint,
+                                   set_aside=self._set_aside)
+            self._set_aside = None
+            status = "Saved." if saved else "Not saved: this is a read-only (grading) run."
+        except AnswerStoreError as err:
+            status = f"Not saved: {err}"
+        self.notice = "\n".join([f"Not accepted: {p}." for p in problems] + [status])
+        if clean != change["new"]:
+            self._restoring = True
+            self.value = clean
+            self._restoring = False
+
+    def push(self) -> None:
+        """Send the model's state to the view and save it (for changes made from Python)."""
+        self._on_value({"new": self.model.to_value()})
+        self._restoring = True
+        self.value = self.model.to_value()
+        self._restoring = False
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "check":
+            self.check()
+
+    def check(self, task_id: str | None = None) -> Feedback:
+        """Compare the answer with the key; detail depends on self-study/course mode."""
+        task_id = task_id or self.task_id
+        if task_id is None:
+            raise ValueError("this widget has no key to check against")
+        from sourcewise.grading.item_grading import score_task
+        from sourcewise.grading.task_keys import task, task_key
+
+        spec = task(task_id)
+        result = score_task(spec.kind, self.model.to_value(), task_key(task_id, self.article_id))
+        feedback = Feedback(spec.title, result, mode())
+        self.feedback_html = feedback._repr_html_()
+        return feedback

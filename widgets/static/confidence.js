@@ -1,0 +1,62 @@
+// Confidence view: one slider (0–100 %) and a one-line reason per claim; keyboard via native range inputs.
+
+function el(tag, attrs = {}, text = null) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function render({ model, el: root }) {
+  root.classList.add("sw-confidence", "sw-widget");
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+
+  function update(claimId, patch) {
+    const next = JSON.parse(JSON.stringify(model.get("value") || {}));
+    next[claimId] = Object.assign({ p: 50, reason: "" }, next[claimId] || {}, patch);
+    model.set("value", next);
+    model.save_changes();
+  }
+
+  function draw() {
+    const focused = document.activeElement;
+    const refocus = focused && root.contains(focused) ? focused.dataset.focusKey : null;
+    root.replaceChildren();
+    const prompt = model.get("prompt");
+    if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
+    const value = model.get("value") || {};
+    const outcomes = model.get("outcomes");
+    for (const claim of model.get("claims")) {
+      const entry = value[claim.id];
+      const row = el("div", { class: "sw-claim", "data-claim-id": claim.id });
+      row.append(el("div", { class: "sw-claim-text" }, `${claim.id}: ${claim.label}`));
+      const slider = el("input", {
+        type: "range", min: "0", max: "100", step: "5", value: String(entry ? entry.p : 50),
+        "aria-label": `Confidence that ${claim.id} is true, in percent`, "data-focus-key": `p-${claim.id}`,
+      });
+      const shown = el("output", { class: "sw-pct" }, entry ? `${Math.round(entry.p)} %` : "not set");
+      slider.addEventListener("input", () => { shown.textContent = `${slider.value} %`; });
+      slider.addEventListener("change", () => update(claim.id, { p: Number(slider.value) }));
+      const reason = el("input", {
+        type: "text", maxlength: "300", placeholder: "One line: why this confidence?",
+        "aria-label": `Reason for ${claim.id}`, "data-focus-key": `r-${claim.id}`, class: "sw-reason",
+      });
+      reason.value = entry ? entry.reason : "";
+      reason.addEventListener("change", () => update(claim.id, { reason: reason.value }));
+      row.append(slider, shown, reason);
+      if (outcomes[claim.id]) row.append(el("div", { class: "sw-outcome" }, outcomes[claim.id]));
+      root.append(row);
+    }
+    const notice = model.get("notice");
+    if (notice) root.append(el("div", { class: "sw-notice", role: "status" }, notice));
+    const fb = model.get("feedback_html");
+    if (fb) { const box = el("div", { class: "sw-feedback", role: "status" }); box.innerHTML = fb; root.append(box); }
+    if (refocus) { const again = root.querySelector(`[data-focus-key="${refocus}"]`); if (again) again.focus(); }
+  }
+
+  root.addEventListener("keydown", (ev) => ev.stopPropagation());
+  for (const name of ["value", "notice", "feedback_html", "outcomes"]) model.on(`change:${name}`, draw);
+  draw();
+}
+
+export default { render };

@@ -1,0 +1,117 @@
+// Grid view: one or more tables of single choices (claim→source links, source ratings,
+// corroboration matrix), optionally under side-by-side texts. Native <select>s keep it keyboard-first.
+
+function el(tag, attrs = {}, text = null) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function render({ model, el: root }) {
+  root.classList.add("sw-grid", "sw-widget");
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  let history = [];
+
+  function save(next) {
+    history.push(JSON.parse(JSON.stringify(model.get("value") || {})));
+    model.set("value", next);
+    model.save_changes();
+  }
+
+  function draw() {
+    const focused = document.activeElement;
+    const refocus = focused && root.contains(focused) ? focused.dataset.focusKey : null;
+    root.replaceChildren();
+    const prompt = model.get("prompt");
+    if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
+    const panes = model.get("panes");
+    if (panes.length) {
+      const row = el("div", { class: "sw-panes" });
+      for (const pane of panes) {
+        const box = el("section", { class: "sw-pane", "aria-label": pane.title, "data-pane-id": pane.id, tabindex: "0" });
+        box.append(el("h4", {}, pane.title));
+        if (pane.badge) box.append(el("span", { class: "sw-constructed" }, pane.badge));
+        if (pane.meta) box.append(el("p", { class: "sw-meta" }, pane.meta));
+        for (const para of pane.paragraphs) box.append(el("p", {}, para));
+        row.append(box);
+      }
+      root.append(row);
+    }
+    const value = model.get("value") || {};
+    for (const grid of model.get("grids")) {
+      const table = el("table", { class: "sw-table", "data-grid-id": grid.id });
+      if (grid.title) table.append(el("caption", {}, grid.title));
+      const head = el("tr");
+      head.append(el("th", { scope: "col" }, grid.row_header || ""));
+      for (const col of grid.columns) head.append(el("th", { scope: "col" }, col.label));
+      table.append(head);
+      for (const row of grid.rows) {
+        const tr = el("tr", { "data-row-id": row.id });
+        const th = el("th", { scope: "row" });
+        th.append(el("span", { class: "sw-row-label" }, row.label));
+        if (row.detail) th.append(el("div", { class: "sw-row-detail" }, row.detail));
+        tr.append(th);
+        for (const col of grid.columns) {
+          const td = el("td");
+          const current = ((value[grid.id] || {})[row.id] || {})[col.id] || "";
+          const sel = el("select", {
+            "aria-label": `${row.label}: ${col.label}`, "data-row-id": row.id, "data-col-id": col.id,
+            "data-focus-key": `${grid.id}|${row.id}|${col.id}`,
+          });
+          sel.append(el("option", { value: "" }, "—"));
+          for (const opt of col.options) {
+            const o = el("option", { value: opt.value }, opt.label);
+            if (opt.value === current) o.selected = true;
+            sel.append(o);
+          }
+          if (current) td.classList.add("sw-filled");
+          sel.addEventListener("change", () => {
+            const next = JSON.parse(JSON.stringify(model.get("value") || {}));
+            next[grid.id] = next[grid.id] || {};
+            next[grid.id][row.id] = next[grid.id][row.id] || {};
+            if (sel.value) next[grid.id][row.id][col.id] = sel.value;
+            else delete next[grid.id][row.id][col.id];
+            if (!Object.keys(next[grid.id][row.id]).length) delete next[grid.id][row.id];
+            save(next);
+          });
+          td.append(sel);
+          tr.append(td);
+        }
+        table.append(tr);
+      }
+      root.append(table);
+    }
+    const tools = el("div", { class: "sw-tools" });
+    const undoBtn = el("button", { class: "sw-undo", "data-focus-key": "undo" }, "Undo");
+    undoBtn.disabled = !history.length;
+    undoBtn.addEventListener("click", () => {
+      if (!history.length) return;
+      model.set("value", history.pop());
+      model.save_changes();
+    });
+    tools.append(undoBtn);
+    if (model.get("checkable")) {
+      const check = el("button", { class: "sw-check", "data-focus-key": "check" }, "Check my answer");
+      check.addEventListener("click", () => model.send({ event: "check" }));
+      tools.append(check);
+    }
+    root.append(tools);
+    const notice = model.get("notice");
+    if (notice) root.append(el("div", { class: "sw-notice", role: "status" }, notice));
+    const fb = model.get("feedback_html");
+    if (fb) { const box = el("div", { class: "sw-feedback", role: "status" }); box.innerHTML = fb; root.append(box); }
+    if (refocus) { const again = root.querySelector(`[data-focus-key="${CSS.escape(refocus)}"]`); if (again) again.focus(); }
+  }
+
+  root.addEventListener("keydown", (ev) => {
+    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && history.length) {
+      ev.preventDefault(); model.set("value", history.pop()); model.save_changes();
+    }
+    ev.stopPropagation();
+  });
+  for (const name of ["value", "notice", "feedback_html"]) model.on(`change:${name}`, draw);
+  draw();
+}
+
+export default { render };
