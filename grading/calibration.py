@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .score_result import ItemResult, ScoreResult, clamp01
 
-OUTCOME_VALUES = {"true": 1.0, "false": 0.0}
+# "mixed" (partly true, e.g. a rounded-up figure) scores as 0.5; "unresolved" is not scored.
+OUTCOME_VALUES = {"true": 1.0, "false": 0.0, "mixed": 0.5}
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def brier(percent: float, outcome: float) -> float:
 
 def score_calibration(forecasts: list[Forecast], outcomes: Mapping[str, str], *,
                       rationales: Mapping[str, str] | None = None) -> ScoreResult:
-    """1 − mean Brier over the claims whose outcome later reporting settled (true/false).
+    """1 − mean Brier over the claims later reporting settled (true, false or mixed = 0.5).
 
     Claims left unanswered count as a Brier of 1 (no credit); unresolved claims are reported but
     not scored, because nobody can be scored against an outcome that is not known.

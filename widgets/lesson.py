@@ -68,6 +68,34 @@ class Lesson:
         return ConfidenceSliders(self.article, self.key, question_id, claim_ids,
                                  store=self.store, task_id=task, prompt=prompt)
 
+    def self_score(self, question_id: str, task_id: str, points: float) -> float:
+        """Self-check for a graded cell: the saved answer's points against the packaged key.
+
+        Prints what is missing in plain words; never raises. While nbgrader grades, it stays
+        silent and returns 0.0 (the hidden tests that follow give the real score).
+        """
+        import os
+
+        if os.environ.get("NBGRADER_EXECUTION"):
+            return 0.0
+        try:
+            from sourcewise.grading.item_grading import score_task
+            from sourcewise.grading.task_keys import task, task_key
+
+            from .feedback import Feedback, mode
+
+            answer = self.answer(question_id)
+            if answer in (None, {}, []) or answer == {"mode": "spans", "marks": []}:
+                print(f"No saved answer to {question_id} yet: answer in its widget above, "
+                      "then run this cell again. (Unanswered items score 0.)")
+                return 0.0
+            result = score_task(task(task_id).kind, answer, task_key(task_id, self.article.id))
+            print(Feedback(task(task_id).title, result, mode()).summary())
+            return result.points(points)
+        except Exception as err:  # a self-check must never stop "Run All"
+            print(f"The self-check for {question_id} could not run ({err}).")
+            return 0.0
+
     def answer(self, question_id: str, default: Any = None) -> Any:
         """A saved answer as it is on disk now (e.g. to reuse the orientation pre-assessment)."""
         self.store.reload()
