@@ -29,7 +29,7 @@ def run(*cmd: str | Path) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be run by an older python3
         sys.exit(f"Sourcewise needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         run(sys.executable, "-m", "venv", VENV)

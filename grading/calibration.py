@@ -85,7 +85,7 @@ def mean_brier(forecasts: list[Forecast], outcomes: Mapping[str, str]) -> float 
 
 def reliability_bins(forecasts: list[Forecast], outcomes: Mapping[str, str],
                      bins: int = 5) -> list[dict[str, float]]:
-    """Per probability bin: mean forecast, observed frequency and count (for a reliability chart)."""
+    """Per probability bin: mean forecast, observed frequency and count (reliability chart)."""
     rows = []
     width = 100.0 / bins
     for index in range(bins):

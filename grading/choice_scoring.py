@@ -22,7 +22,9 @@ class Expected:
         return (self.choice, *self.also)
 
 
-def expected_from(raw: Mapping[str, Sequence[object] | Mapping[str, object]]) -> dict[str, Expected]:
+def expected_from(
+    raw: Mapping[str, Sequence[object] | Mapping[str, object]],
+) -> dict[str, Expected]:
     """Build ``Expected`` items from plain JSON (what hidden test cells carry)."""
     items = {}
     for item_id, spec in raw.items():

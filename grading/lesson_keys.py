@@ -1,7 +1,8 @@
 """Writes each graded cell's hidden-test block from the expert key, so lessons never drift.
 
-A graded cell names its task in metadata (``{"sourcewise": {"task": ..., "question": ...}}``);
-its hidden block is regenerated with the task's key as a literal. Run after editing the key:
+A graded cell names its task in metadata (``{"sourcewise": {"task": ..., "question": ...}}``,
+optionally ``"claims": [...]`` when the lesson asks about some claims only); its hidden block
+is regenerated with the task's key as a literal. Run after editing the key:
 
     python -m sourcewise.grading.lesson_keys lessons/*.ipynb
 """
@@ -17,11 +18,11 @@ BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 def hidden_block(lesson_id: str, question: str, task_id: str, points: float,
-                 article_id: str = "isis-morale-2014") -> str:
+                 article_id: str = "isis-morale-2014", claims: list[str] | None = None) -> str:
     """The hidden-test block of one graded cell: the key literal and the grading call."""
     from .task_keys import task, task_key
 
-    key = json.dumps(task_key(task_id, article_id), ensure_ascii=False, sort_keys=True)
+    key = json.dumps(task_key(task_id, article_id, claims), ensure_ascii=False, sort_keys=True)
     return "\n".join([
         BEGIN,
         "from sourcewise.grading import grade_item",
@@ -40,7 +41,8 @@ def sync_cell(cell: dict[str, Any], lesson_id: str) -> bool:
         return False
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     visible = source.split(BEGIN)[0].rstrip("\n")
-    block = hidden_block(lesson_id, spec["question"], spec["task"], grading["points"])
+    block = hidden_block(lesson_id, spec["question"], spec["task"], grading["points"],
+                         claims=spec.get("claims"))
     new = f"{visible}\n{block}" if visible else block
     if new == source:
         return False

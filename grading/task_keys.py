@@ -76,8 +76,8 @@ def framing_key(key: Key, types: Sequence[str] | None = None) -> dict[str, Any]:
     article = load_article(key.article_id)
     spans = [{"id": f["id"], "start": f["span"]["start"], "end": f["span"]["end"],
               "text": f["span"]["text"],
-              "labels": [FRAMING_LABELS[t] for t in dict.fromkeys([f["type"],
-                                                                    *f.get("also_acceptable", [])])],
+              "labels": [FRAMING_LABELS[t]
+                         for t in dict.fromkeys([f["type"], *f.get("also_acceptable", [])])],
               "rationale": f["rationale"]}
              for f in key.framing if types is None or f["type"] in types]
     return {"text": article.text, "spans": spans}
@@ -168,6 +168,24 @@ def task(task_id: str) -> Task:
         raise KeyError(f"no task {task_id!r}; known tasks: {', '.join(TASKS)}") from None
 
 
-def task_key(task_id: str, article_id: str = "isis-morale-2014") -> dict[str, Any]:
-    """The scoring key of a task for an article, as plain JSON."""
-    return task(task_id).build(load_key(article_id))
+def restrict(key: dict[str, Any], claim_ids: Sequence[str]) -> dict[str, Any]:
+    """Keep only the parts of a task key about the given claims (a lesson's chosen rows)."""
+    wanted = set(claim_ids)
+    out = dict(key)
+    if "spans" in key:
+        out["spans"] = [s for s in key["spans"] if s["id"] in wanted]
+    if "items" in key:
+        out["items"] = {i: v for i, v in key["items"].items() if i.split("|")[0] in wanted}
+        if "names" in key:
+            out["names"] = {i: v for i, v in key["names"].items() if i in wanted}
+    if "outcomes" in key:
+        out["outcomes"] = {i: v for i, v in key["outcomes"].items() if i in wanted}
+        out["rationales"] = {i: v for i, v in key["rationales"].items() if i in wanted}
+    return out
+
+
+def task_key(task_id: str, article_id: str = "isis-morale-2014",
+             claims: Sequence[str] | None = None) -> dict[str, Any]:
+    """The scoring key of a task for an article, as plain JSON; ``claims`` narrows it."""
+    key = task(task_id).build(load_key(article_id))
+    return restrict(key, claims) if claims is not None and task(task_id).kind != "ratings" else key

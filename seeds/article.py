@@ -110,7 +110,8 @@ def load_article(article_id: str | Path = "isis-morale-2014") -> Article:
             raise SeedError(f"units.json: units[{index}] is malformed ({err})") from None
         if text[unit.start : unit.end] != unit.text:
             raise SeedError(
-                f"units.json: unit {unit.id}: offsets {unit.start}-{unit.end} do not reproduce its text"
+                f"units.json: unit {unit.id}: offsets {unit.start}-{unit.end} "
+                "do not reproduce its text"
             )
         units.append(unit)
     if not units:

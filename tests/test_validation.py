@@ -76,7 +76,7 @@ def bad_unit_order(d: Any) -> None:
 
 
 BROKEN_JSON: list[tuple[str, Callable[[Any], None], str, str]] = [
-    ("units.json", shift_unit, "units/3", "S3"),
+    ("units.json", shift_unit, "units/3/text", "S3"),
     ("key.json", claim_offsets, "claims/4/span/text", ""),
     ("key.json", framing_outside_unit, "framing/0/span", ""),
     ("key.json", unknown_source, "claims/2/source", ""),
@@ -116,7 +116,8 @@ def test_unreadable_files_are_named(folder: Path, name: str, content: bytes | No
     else:
         (folder / name).write_bytes(content)
     problems = validate_article_dir(folder)
-    assert any(p.file == name and message in p.message for p in problems), [str(p) for p in problems]
+    found = [str(p) for p in problems]
+    assert any(p.file == name and message in p.message for p in problems), found
 
 
 def test_changed_article_text_breaks_every_later_offset(folder: Path) -> None:

@@ -9,9 +9,9 @@ from .answer_store import AnswerStore, AnswerStoreError, answers_path, load_answ
 from .feedback import Feedback, mode
 
 __all__ = [
+    "Annotator",
     "AnswerStore",
     "AnswerStoreError",
-    "Annotator",
     "Comparison",
     "ConfidenceSliders",
     "Feedback",

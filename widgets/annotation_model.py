@@ -125,7 +125,8 @@ class AnnotationModel:
         except KeyError:
             return None, f"a saved mark refers to unit {mark.unit}, which this text does not have"
         if mark.label not in self.labels:
-            return None, f"a saved mark uses the label {mark.label!r}, which this task does not have"
+            return None, (f"a saved mark uses the label {mark.label!r}, "
+                          "which this task does not have")
         if not unit.start <= mark.start < mark.end <= unit.end:
             return None, f"a saved mark in {mark.unit} lies outside that sentence"
         return mark, ""

@@ -145,7 +145,8 @@ class AnswerStore:
         try:
             json.dumps(value)
         except (TypeError, ValueError) as err:
-            raise AnswerStoreError(f"answer to {question_id} cannot be saved as JSON: {err}") from None
+            raise AnswerStoreError(
+                f"answer to {question_id} cannot be saved as JSON: {err}") from None
         from filelock import FileLock, Timeout
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,9 +158,9 @@ class AnswerStore:
                     self._keep_aside(current.problem)
                     current = _Snapshot()
                 old = current.answers.get(question_id)
-                if old and fingerprint and old.get("fingerprint") not in (None, fingerprint):
-                    current.stale.setdefault(question_id, []).append(old)
-                elif old and set_aside is not None:
+                other_text = fingerprint and old and old.get("fingerprint") not in (None,
+                                                                                   fingerprint)
+                if old and (other_text or set_aside is not None):
                     current.stale.setdefault(question_id, []).append(old)
                 current.answers[question_id] = {
                     "value": value,
@@ -191,6 +192,6 @@ class AnswerStore:
 
 
 def load_answers(lesson: str, folder: str | Path | None = None) -> tuple[dict[str, Any], list[str]]:
-    """All saved answers of a lesson and any notices, for graded cells; never raises, never writes."""
+    """A lesson's saved answers and notices, for graded cells; never raises, never writes."""
     store = AnswerStore(answers_path(lesson, folder))
     return store.all(), list(store.notices)

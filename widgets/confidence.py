@@ -35,6 +35,9 @@ class ConfidenceSliders(PersistentView):
         self.model.judge(claim_id, percent, reason)
         self.push()
 
+    def claim_ids(self) -> list[str] | None:
+        return list(self.model.claims)
+
     def reveal(self) -> None:
         """Show under each claim what later reporting showed, with how certain that is."""
         shown = {}

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from sourcewise.grading.score_result import ScoreResult
 
 MODE_VARIABLE = "SOURCEWISE_MODE"
+# Listing every missed item would hand over the whole key after one click; show a few as hints.
+MISSED_SHOWN = 3
 
 
 def mode() -> str:
     """``course`` when the environment says so (graded release), otherwise ``self-study``."""
-    return "course" if os.environ.get(MODE_VARIABLE, "").strip().lower() == "course" else "self-study"
+    chosen = os.environ.get(MODE_VARIABLE, "").strip().lower()
+    return "course" if chosen == "course" else "self-study"
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,13 @@ class Feedback:
         if self.mode == "course":
             return [self.summary(), "Course mode: your instructor's grading gives the details."]
         out = [self.summary()]
-        for item in self.result.items:
+        for item in shown_items(self.result):
             out.append(f"[{item.status}] {item.message}")
             if item.status != "right" and item.rationale:
                 out.append(f"    Why: {item.rationale}")
+        hidden = hidden_missed(self.result)
+        if hidden:
+            out.append(f"... and {hidden} more not found yet: keep looking, then check again.")
         return out
 
     def __str__(self) -> str:
@@ -57,9 +63,28 @@ def to_html(feedback: Feedback) -> str:
     if feedback.mode == "course":
         return head + "<p>Course mode: your instructor's grading gives the details.</p>"
     rows = []
-    for item in feedback.result.items:
+    for item in shown_items(feedback.result):
         why = (f"<br><em>Why:</em> {html.escape(item.rationale)}"
                if item.status != "right" and item.rationale else "")
         rows.append(f'<li class="sw-fb-{item.status}"><strong>{item.status}</strong>: '
                     f"{html.escape(item.message)}{why}</li>")
-    return head + "<ul>" + "".join(rows) + "</ul>"
+    hidden = hidden_missed(feedback.result)
+    more = (f"<p>… and {hidden} more not found yet: keep looking, then check again.</p>"
+            if hidden else "")
+    return head + "<ul>" + "".join(rows) + "</ul>" + more
+
+
+def shown_items(result: ScoreResult) -> list:
+    """Every item except missed ones beyond the first few."""
+    shown, missed = [], 0
+    for item in result.items:
+        if item.status == "missed":
+            missed += 1
+            if missed > MISSED_SHOWN:
+                continue
+        shown.append(item)
+    return shown
+
+
+def hidden_missed(result: ScoreResult) -> int:
+    return max(0, result.count("missed") - MISSED_SHOWN)

@@ -34,6 +34,10 @@ class GridView(PersistentView):
         self.model.choose(grid_id, row, column, option)
         self.push()
 
+    def claim_ids(self) -> list[str] | None:
+        first = next(iter(self.model.grids.values()))
+        return list(first.rows)
+
 
 def _claim_rows(key: Key, claim_ids: Sequence[str]) -> list[dict[str, str]]:
     return [{"id": cid, "label": cid, "detail": f"“{key.claim(cid)['span']['text']}”"}

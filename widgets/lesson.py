@@ -68,7 +68,8 @@ class Lesson:
         return ConfidenceSliders(self.article, self.key, question_id, claim_ids,
                                  store=self.store, task_id=task, prompt=prompt)
 
-    def self_score(self, question_id: str, task_id: str, points: float) -> float:
+    def self_score(self, question_id: str, task_id: str, points: float,
+                   claims: list[str] | None = None) -> float:
         """Self-check for a graded cell: the saved answer's points against the packaged key.
 
         Prints what is missing in plain words; never raises. While nbgrader grades, it stays
@@ -89,7 +90,8 @@ class Lesson:
                 print(f"No saved answer to {question_id} yet: answer in its widget above, "
                       "then run this cell again. (Unanswered items score 0.)")
                 return 0.0
-            result = score_task(task(task_id).kind, answer, task_key(task_id, self.article.id))
+            result = score_task(task(task_id).kind, answer,
+                                task_key(task_id, self.article.id, claims))
             print(Feedback(task(task_id).title, result, mode()).summary())
             return result.points(points)
         except Exception as err:  # a self-check must never stop "Run All"

@@ -87,6 +87,10 @@ class PersistentView(anywidget.AnyWidget):
         if isinstance(content, dict) and content.get("event") == "check":
             self.check()
 
+    def claim_ids(self) -> list[str] | None:
+        """The claims this widget asks about (None: the whole article)."""
+        return None
+
     def check(self, task_id: str | None = None) -> Feedback:
         """Compare the answer with the key; detail depends on self-study/course mode."""
         task_id = task_id or self.task_id
@@ -96,7 +100,8 @@ class PersistentView(anywidget.AnyWidget):
         from sourcewise.grading.task_keys import task, task_key
 
         spec = task(task_id)
-        result = score_task(spec.kind, self.model.to_value(), task_key(task_id, self.article_id))
+        key = task_key(task_id, self.article_id, self.claim_ids())
+        result = score_task(spec.kind, self.model.to_value(), key)
         feedback = Feedback(spec.title, result, mode())
         self.feedback_html = feedback._repr_html_()
         return feedback
