@@ -31,6 +31,15 @@ def flatten_matrix(answer: Mapping[str, Any] | None) -> dict[str, Any]:
     return flat
 
 
+def is_empty(value: Any) -> bool:
+    """True when a saved answer holds no choice at all (e.g. an annotation with no marks)."""
+    if isinstance(value, Mapping):
+        return all(is_empty(v) for k, v in value.items() if k != "mode")
+    if isinstance(value, list | tuple):
+        return all(is_empty(v) for v in value)
+    return value in (None, "")
+
+
 def score_task(task: str, answer: Any, key: Mapping[str, Any]) -> ScoreResult:
     """Score one saved answer against the key carried by a graded cell (pure; may raise)."""
     if task == "spans":
@@ -90,7 +99,7 @@ def grade_item(lesson: str, question_id: str, task: str, key: Mapping[str, Any],
             for notice in store.notices:
                 out(f"Note: {notice}")
             answer = store.get(question_id, fingerprint=fingerprint)
-            if answer in (None, {}, []):
+            if is_empty(answer):
                 out(f"{question_id}: no saved answer was found, so this item scores 0. "
                     "Run the widget's cell, answer in the widget, and check that "
                     f"answers/{lesson}.json sits beside the notebook.")

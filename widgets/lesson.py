@@ -80,13 +80,13 @@ class Lesson:
         if os.environ.get("NBGRADER_EXECUTION"):
             return 0.0
         try:
-            from sourcewise.grading.item_grading import score_task
+            from sourcewise.grading.item_grading import is_empty, score_task
             from sourcewise.grading.task_keys import task, task_key
 
             from .feedback import Feedback, mode
 
             answer = self.answer(question_id)
-            if answer in (None, {}, []) or answer == {"mode": "spans", "marks": []}:
+            if is_empty(answer):
                 print(f"No saved answer to {question_id} yet: answer in its widget above, "
                       "then run this cell again. (Unanswered items score 0.)")
                 return 0.0
