@@ -37,7 +37,8 @@ def expected_from(
 
 
 def score_choices(answer: Mapping[str, object] | None, expected: Mapping[str, Expected], *,
-                  names: Mapping[str, str] | None = None) -> ScoreResult:
+                  names: Mapping[str, str] | None = None,
+                  choice_names: Mapping[str, str] | None = None) -> ScoreResult:
     """Share of key items answered with an accepted choice; partial credit where the key allows.
 
     An item left empty is ``missed``; a choice outside the accepted set is ``wrong``. Answers for
@@ -45,24 +46,26 @@ def score_choices(answer: Mapping[str, object] | None, expected: Mapping[str, Ex
     """
     answer = answer or {}
     names = names or {}
+    shown = dict(choice_names or {})
     items = []
     for item_id, exp in expected.items():
         given = answer.get(item_id)
         label = names.get(item_id, item_id)
+        said, key_says = shown.get(str(given), given), shown.get(exp.choice, exp.choice)
         if given in (None, ""):
             items.append(ItemResult(item_id, "missed", 0.0, f"{label}: no answer given.",
                                     exp.rationale, exp.accepted))
         elif given in exp.accepted:
-            items.append(ItemResult(item_id, "right", 1.0, f"{label}: {given} is right.",
+            items.append(ItemResult(item_id, "right", 1.0, f"{label}: {said} is right.",
                                     exp.rationale, exp.accepted))
         elif exp.partial and given in exp.partial:
             credit = clamp01(float(exp.partial[str(given)]))
             items.append(ItemResult(item_id, "partly", credit,
-                                    f"{label}: {given} is partly right; the key says "
-                                    f"{exp.choice}.", exp.rationale, exp.accepted))
+                                    f"{label}: {said} is partly right; the key says "
+                                    f"{key_says}.", exp.rationale, exp.accepted))
         else:
             items.append(ItemResult(item_id, "wrong", 0.0,
-                                    f"{label}: you chose {given}; the key says {exp.choice}.",
+                                    f"{label}: you chose {said}; the key says {key_says}.",
                                     exp.rationale, exp.accepted))
     total = sum(item.credit for item in items)
     return ScoreResult(clamp01(total / len(items)) if items else 0.0, tuple(items))

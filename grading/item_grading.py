@@ -60,7 +60,8 @@ def score_task(task: str, answer: Any, key: Mapping[str, Any]) -> ScoreResult:
                       if isinstance(row, Mapping)}
         elif task == "ratings":
             answer = flatten_matrix(grids.get("ratings"))
-        return score_choices(answer, expected_from(key["items"]), names=key.get("names"))
+        return score_choices(answer, expected_from(key["items"]), names=key.get("names"),
+                             choice_names=key.get("choice_names"))
     if task == "calibration":
         from .calibration import forecasts_from, score_calibration
 

@@ -88,7 +88,14 @@ def link_key(key: Key, claim_ids: Sequence[str] | None = None) -> dict[str, Any]
     return {"items": {c["id"]: {"choice": c["source"],
                                 "also": c.get("also_acceptable", {}).get("source", []),
                                 "rationale": c["rationale"]} for c in claims},
-            "names": {c["id"]: f"{c['id']} ({c['paraphrase']})" for c in claims}}
+            "names": {c["id"]: f"{c['id']} ({c['paraphrase']})" for c in claims},
+            "choice_names": _source_names(key)}
+
+
+def _source_names(key: Key) -> dict[str, str]:
+    """How the widgets show each source, so feedback uses the same words."""
+    return {s["id"]: "the writer's own voice" if s["type"] == "writer" else s["named_as"]
+            for s in key.sources}
 
 
 def rating_key(key: Key) -> dict[str, Any]:
@@ -105,7 +112,10 @@ def rating_key(key: Key) -> dict[str, Any]:
             "choice": NAMED_LABELS[source["type"]],
             "also": [NAMED_LABELS[v] for v in also.get("type", [])],
             "rationale": source["rationale"]}
-    return {"items": items}
+    names = _source_names(key)
+    labels = {f"{sid}|{scale}": f"{names[sid]}: {scale}" for sid in names
+              for scale in ("closeness", "named")}
+    return {"items": items, "names": {i: labels[i] for i in items}}
 
 
 def matrix_claims(key: Key) -> list[str]:
@@ -127,7 +137,9 @@ def matrix_key(key: Key) -> dict[str, Any]:
             items[f"{claim_id}|{account.id}"] = {
                 "choice": accepted[0], "also": accepted[1:],
                 "rationale": entry.get("note", f"{account.data['outlet']} does not mention this.")}
-    return {"items": items}
+    names = {f"{cid}|{a.id}": f"{cid} in {a.data['outlet']}" for cid in matrix_claims(key)
+             for a in accounts}
+    return {"items": items, "names": names}
 
 
 def calibration_claims(key: Key) -> list[str]:
@@ -177,7 +189,7 @@ def restrict(key: dict[str, Any], claim_ids: Sequence[str]) -> dict[str, Any]:
     if "items" in key:
         out["items"] = {i: v for i, v in key["items"].items() if i.split("|")[0] in wanted}
         if "names" in key:
-            out["names"] = {i: v for i, v in key["names"].items() if i in wanted}
+            out["names"] = {i: v for i, v in key["names"].items() if i.split("|")[0] in wanted}
     if "outcomes" in key:
         out["outcomes"] = {i: v for i, v in key["outcomes"].items() if i in wanted}
         out["rationales"] = {i: v for i, v in key["rationales"].items() if i in wanted}
