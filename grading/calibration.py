@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from .score_result import ItemResult, ScoreResult, clamp01
 
-# "mixed" (partly true, e.g. a rounded-up figure) scores as 0.5; "unresolved" is not scored.
-OUTCOME_VALUES = {"true": 1.0, "false": 0.0, "mixed": 0.5}
+# Only settled outcomes are scored. "mixed" (partly right, e.g. a rounded-up figure) and
+# "unresolved" are shown to the student but not scored: a probability cannot be scored
+# against an outcome that is not a clear true or false.
+OUTCOME_VALUES = {"true": 1.0, "false": 0.0}
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def brier(percent: float, outcome: float) -> float:
 
 def score_calibration(forecasts: list[Forecast], outcomes: Mapping[str, str], *,
                       rationales: Mapping[str, str] | None = None) -> ScoreResult:
-    """1 − mean Brier over the claims later reporting settled (true, false or mixed = 0.5).
+    """1 − mean Brier over the claims later reporting settled as true or false.
 
     Claims left unanswered count as a Brier of 1 (no credit); unresolved claims are reported but
     not scored, because nobody can be scored against an outcome that is not known.
@@ -56,7 +58,9 @@ def score_calibration(forecasts: list[Forecast], outcomes: Mapping[str, str], *,
         why = rationales.get(claim_id, "")
         forecast = by_claim.get(claim_id)
         if outcome not in OUTCOME_VALUES:
-            note = "later reporting did not settle it, so it is not scored"
+            note = ("later reporting found it partly right, so it is not scored"
+                    if outcome == "mixed" else
+                    "later reporting did not settle it, so it is not scored")
             shown = f"you said {forecast.percent:.0f}%" if forecast else "no answer"
             items.append(ItemResult(claim_id, "right" if forecast else "missed", 0.0,
                                     f"{claim_id}: {shown}; {note}.", why))

@@ -63,7 +63,8 @@ def test_bounded_and_monotone(percent: dict[str, float]) -> None:
             assert score_calibration([*forecasts, Forecast(claim, p)], OUTCOMES).score > score
 
 
-def test_mixed_outcome_counts_as_half_true() -> None:
-    result = score_calibration([Forecast("C05", 50)], {"C05": "mixed"})
+def test_mixed_outcome_is_shown_but_not_scored() -> None:
+    result = score_calibration([Forecast("C05", 50), Forecast("C01", 100)],
+                               {"C05": "mixed", "C01": "true"})
     assert result.score == 1.0
-    assert score_calibration([Forecast("C05", 100)], {"C05": "mixed"}).score == 0.75
+    assert "partly right" in result.items[0].message
