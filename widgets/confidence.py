@@ -11,7 +11,7 @@ from sourcewise.seeds import Article, Key
 
 from .answer_store import AnswerStore
 from .confidence_model import ConfidenceModel
-from .persistent_view import STATIC, PersistentView, static_css
+from .persistent_view import STATIC, PersistentView, claims_for, static_css
 
 
 class ConfidenceSliders(PersistentView):
@@ -24,8 +24,9 @@ class ConfidenceSliders(PersistentView):
 
     def __init__(self, article: Article, key: Key, question_id: str, claim_ids: Sequence[str], *,
                  store: AnswerStore, task_id: str | None = None, prompt: str = "") -> None:
+        claims = [{"id": c["id"], "label": c["paraphrase"]}
+                  for c in claims_for("confidence sliders", article, key, claim_ids)]
         model = ConfidenceModel(tuple(claim_ids))
-        claims = [{"id": cid, "label": key.claim(cid)["paraphrase"]} for cid in claim_ids]
         self._key = key
         super().__init__(question_id=question_id, store=store, fingerprint=article.fingerprint,
                          model=model, task_id=task_id, article_id=article.id, prompt=prompt,

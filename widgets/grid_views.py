@@ -9,9 +9,10 @@ import traitlets
 
 from sourcewise.seeds import Account, Article, Key
 
+from .annotation_model import AnswerModelError
 from .answer_store import AnswerStore
 from .choice_grid_model import GridSet, grid
-from .persistent_view import STATIC, PersistentView, static_css
+from .persistent_view import STATIC, PersistentView, claims_for, static_css
 
 WRITER = "writer"
 DEFAULT_SCALES: dict[str, tuple[str, ...]] = {
@@ -50,9 +51,9 @@ class SourceLinker(GridView):
     def __init__(self, article: Article, key: Key, question_id: str, claim_ids: Sequence[str],
                  *, store: AnswerStore, scales: Mapping[str, Sequence[str]] | None = None,
                  task_id: str | None = None, prompt: str = "") -> None:
-        missing = [c for c in claim_ids if c not in {k["id"] for k in key.claims}]
-        if missing or not claim_ids:
-            raise ValueError(f"the source linker needs claims of the key; unknown: {missing}")
+        claims_for("source linker", article, key, claim_ids)
+        if not key.data.get("sources"):
+            raise AnswerModelError("the key lists no sources for the source linker to offer")
         scales = dict(scales or DEFAULT_SCALES)
         source_ids = [s["id"] for s in key.sources]
         options = [{"value": s["id"], "label": s["named_as"] if s["type"] != WRITER
@@ -83,8 +84,9 @@ class Comparison(GridView):
     def __init__(self, article: Article, key: Key, accounts: Sequence[Account], question_id: str,
                  claim_ids: Sequence[str], *, store: AnswerStore, task_id: str | None = None,
                  prompt: str = "") -> None:
+        claims_for("comparison", article, key, claim_ids)
         if not accounts:
-            raise ValueError("a comparison needs at least one other account")
+            raise AnswerModelError("a comparison needs at least one other account")
         model = GridSet({"matrix": grid(claim_ids, [a.id for a in accounts], RELATIONS)})
         panes = [{"id": "seed", "title": "The seed article", "badge": "",
                   "meta": "Unsigned, undated copy (see lesson 3 for where it comes from).",
@@ -101,6 +103,15 @@ class Comparison(GridView):
         super().__init__(question_id=question_id, store=store, fingerprint=article.fingerprint,
                          model=model, task_id=task_id, article_id=article.id, prompt=prompt,
                          grids=grids, panes=panes)
+
+    def scoring_key(self, task_id: str) -> dict[str, Any]:
+        """Only the accounts shown: a lesson may compare the seed with a few of them."""
+        key = super().scoring_key(task_id)
+        shown = set(self.model.grids["matrix"].columns)
+        if "items" in key:
+            key = {**key, "items": {item: entry for item, entry in key["items"].items()
+                                    if item.rpartition("|")[2] in shown}}
+        return key
 
     def matrix_frame(self) -> Any:
         """The answer as a pandas DataFrame (claims × accounts), empty cells as None."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from sourcewise.seeds import Article, Key
+
+from .annotation_model import AnswerModelError
 from .answer_store import AnswerStore, AnswerStoreError
 from .feedback import Feedback, mode
 
@@ -17,6 +21,39 @@ STATIC = Path(__file__).resolve().parent / "static"
 def static_css(name: str) -> str:
     return (STATIC / "common.css").read_text(encoding="utf-8") + (STATIC / name).read_text(
         encoding="utf-8")
+
+
+CLAIM_FIELDS = ("unit", "span", "paraphrase")
+
+
+def claims_for(widget: str, article: Article, key: Key,
+               claim_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The key's claims a widget asks about; AnswerModelError says what is missing or broken."""
+    if not article.units:
+        raise AnswerModelError(f"article {article.id!r} has no units: the {widget} has "
+                               "nothing to show")
+    if not claim_ids:
+        raise AnswerModelError(f"the {widget} needs at least one claim")
+    try:
+        known = {c["id"]: c for c in key.claims}
+    except (KeyError, TypeError) as err:
+        raise AnswerModelError(f"the key has no usable list of claims ({err})") from None
+    missing = [cid for cid in claim_ids if cid not in known]
+    if missing:
+        raise AnswerModelError(f"the key has no claim {', '.join(missing)}, which the "
+                               f"{widget} asks about")
+    units = {unit.id for unit in article.units}
+    for cid in claim_ids:
+        claim = known[cid]
+        lacking = [f for f in CLAIM_FIELDS if f not in claim]
+        if "text" not in claim.get("span", {}):
+            lacking.append("span text")
+        if lacking:
+            raise AnswerModelError(f"claim {cid} of the key lacks {', '.join(lacking)}")
+        if claim["unit"] not in units:
+            raise AnswerModelError(f"claim {cid} of the key is in unit {claim['unit']!r}, "
+                                   f"which article {article.id!r} does not have")
+    return [known[cid] for cid in claim_ids]
 
 
 class PersistentView(anywidget.AnyWidget):
@@ -91,17 +128,22 @@ class PersistentView(anywidget.AnyWidget):
         """The claims this widget asks about (None: the whole article)."""
         return None
 
+    def scoring_key(self, task_id: str) -> dict[str, Any]:
+        """The task's key, narrowed to what this widget asks about."""
+        from sourcewise.grading.task_keys import task_key
+
+        return task_key(task_id, self.article_id, self.claim_ids())
+
     def check(self, task_id: str | None = None) -> Feedback:
         """Compare the answer with the key; detail depends on self-study/course mode."""
         task_id = task_id or self.task_id
         if task_id is None:
             raise ValueError("this widget has no key to check against")
         from sourcewise.grading.item_grading import score_task
-        from sourcewise.grading.task_keys import task, task_key
+        from sourcewise.grading.task_keys import task
 
         spec = task(task_id)
-        key = task_key(task_id, self.article_id, self.claim_ids())
-        result = score_task(spec.kind, self.model.to_value(), key)
+        result = score_task(spec.kind, self.model.to_value(), self.scoring_key(task_id))
         feedback = Feedback(spec.title, result, mode())
         self.feedback_html = feedback._repr_html_()
         return feedback

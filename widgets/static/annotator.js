@@ -141,14 +141,18 @@ function render({ model, el: root }) {
             tok.classList.add("sw-marked", `sw-l${i}`, `sw-p-${PATTERNS[i % PATTERNS.length]}`);
             tok.setAttribute("data-label", m.label);
           }
+          if (s === focusTok) tok.classList.add("sw-cursor");
           if (anchor !== null && focusTok !== null) {
             const lo = Math.min(anchor[0], focusTok), hi = Math.max(anchor[1], focusTok + 1);
             if (s >= lo && e <= hi) tok.classList.add("sw-pending");
           }
           tok.addEventListener("mousedown", (ev) => {
-            ev.preventDefault();
-            if (ev.shiftKey && anchor !== null) { focusTok = s; draw(); return; }
-            anchor = [s, e]; focusTok = s; root.dataset.dragging = "1"; draw();
+            ev.preventDefault();  // no native text selection; so focus the sentence ourselves,
+            // or Enter / number keys after a click would reach the notebook instead of the widget.
+            if (ev.shiftKey && anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end) { focusTok = s; } else { anchor = [s, e]; focusTok = s; root.dataset.dragging = "1"; }
+            draw();
+            const again = root.querySelector(`[data-unit-id="${unit.id}"]`);
+            if (again) again.focus({ preventScroll: true });
           });
           tok.addEventListener("mouseenter", () => {
             if (root.dataset.dragging === "1" && anchor !== null && unit.tokens.some((t) => t[0] === anchor[0])) { focusTok = s; draw(); }
@@ -160,7 +164,12 @@ function render({ model, el: root }) {
         });
         if (cursor < unit.end) node.append(document.createTextNode(unit.text.slice(cursor - unit.start)));
         node.addEventListener("keydown", (ev) => spanKeys(ev, unit, ui));
-        node.addEventListener("focus", () => { if (focusTok === null || !unit.tokens.some((t) => t[0] === focusTok)) { focusTok = unit.tokens[0][0]; } });
+        node.addEventListener("focus", () => {
+          // Entering a sentence puts the word cursor on its first word (drawn, so it is visible).
+          if (unit.tokens.length && (focusTok === null || !unit.tokens.some((t) => t[0] === focusTok))) {
+            focusTok = unit.tokens[0][0]; anchor = null; draw();
+          }
+        });
       }
       text.append(node);
     });

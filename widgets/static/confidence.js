@@ -10,17 +10,33 @@ function el(tag, attrs = {}, text = null) {
 function render({ model, el: root }) {
   root.classList.add("sw-confidence", "sw-widget");
   root.setAttribute("data-lm-suppress-shortcuts", "true");
+  const history = [];  // undo stack of earlier values
 
-  function update(claimId, patch) {
-    const next = JSON.parse(JSON.stringify(model.get("value") || {}));
-    next[claimId] = Object.assign({ p: 50, reason: "" }, next[claimId] || {}, patch);
+  function setValue(next) {
     model.set("value", next);
     model.save_changes();
+  }
+
+  function update(claimId, patch) {
+    const before = JSON.parse(JSON.stringify(model.get("value") || {}));
+    const next = JSON.parse(JSON.stringify(before));
+    next[claimId] = Object.assign({ p: 50, reason: "" }, next[claimId] || {}, patch);
+    if (JSON.stringify(next) === JSON.stringify(before)) return;
+    history.push(before);
+    setValue(next);
+  }
+
+  function undo() {
+    if (history.length) setValue(history.pop());
   }
 
   function draw() {
     const focused = document.activeElement;
     const refocus = focused && root.contains(focused) ? focused.dataset.focusKey : null;
+    // A reason being typed is saved on change (Enter or leaving the box); a redraw meanwhile
+    // (e.g. the "Saved." notice of an earlier change) must not throw the typing away.
+    const typing = refocus && focused.type === "text"
+      ? { value: focused.value, start: focused.selectionStart, end: focused.selectionEnd } : null;
     root.replaceChildren();
     const prompt = model.get("prompt");
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
@@ -47,14 +63,36 @@ function render({ model, el: root }) {
       if (outcomes[claim.id]) row.append(el("div", { class: "sw-outcome" }, outcomes[claim.id]));
       root.append(row);
     }
+    const tools = el("div", { class: "sw-tools" });
+    const undoBtn = el("button", { class: "sw-undo", "data-focus-key": "undo" }, "Undo");
+    undoBtn.disabled = !history.length;
+    undoBtn.addEventListener("click", undo);
+    tools.append(undoBtn);
+    if (model.get("checkable")) {
+      const check = el("button", { class: "sw-check", "data-focus-key": "check" }, "Check my answer");
+      check.addEventListener("click", () => model.send({ event: "check" }));
+      tools.append(check);
+    }
+    root.append(tools);
     const notice = model.get("notice");
     if (notice) root.append(el("div", { class: "sw-notice", role: "status" }, notice));
     const fb = model.get("feedback_html");
     if (fb) { const box = el("div", { class: "sw-feedback", role: "status" }); box.innerHTML = fb; root.append(box); }
-    if (refocus) { const again = root.querySelector(`[data-focus-key="${refocus}"]`); if (again) again.focus(); }
+    if (refocus) {
+      const again = root.querySelector(`[data-focus-key="${refocus}"]`);
+      if (again) {
+        again.focus();
+        if (typing) { again.value = typing.value; again.setSelectionRange(typing.start, typing.end); }
+      }
+    }
   }
 
-  root.addEventListener("keydown", (ev) => ev.stopPropagation());
+  root.addEventListener("keydown", (ev) => {
+    // Ctrl+Z in the reason box is the browser's own text undo; elsewhere it undoes a change.
+    const inText = ev.target instanceof HTMLInputElement && ev.target.type === "text";
+    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && !inText) { ev.preventDefault(); undo(); }
+    ev.stopPropagation();
+  });
   for (const name of ["value", "notice", "feedback_html", "outcomes"]) model.on(`change:${name}`, draw);
   draw();
 }
