@@ -62,8 +62,8 @@ def score_calibration(forecasts: list[Forecast], outcomes: Mapping[str, str], *,
                     if outcome == "mixed" else
                     "later reporting did not settle it, so it is not scored")
             shown = f"you said {forecast.percent:.0f}%" if forecast else "no answer"
-            items.append(ItemResult(claim_id, "right" if forecast else "missed", 0.0,
-                                    f"{claim_id}: {shown}; {note}.", why))
+            items.append(ItemResult(claim_id, "unscored", 0.0, f"{claim_id}: {shown}; {note}.",
+                                    why))
             continue
         resolved += 1
         if forecast is None:

@@ -77,7 +77,8 @@ def explain(result: ScoreResult, points: float, *, limit: int | None = None) -> 
     lines = [f"Score: {result.points(points):.2f} of {points:g} points ({summary or 'nothing'})."]
     lines += [f"  Note: {note}" for note in result.notes]
     for item in result.items[:limit]:
-        mark = {"right": "✓", "partly": "~", "missed": "○", "wrong": "✗", "extra": "+"}[item.status]
+        mark = {"right": "✓", "partly": "~", "missed": "○", "wrong": "✗", "extra": "+",
+                "unscored": "·"}[item.status]
         lines.append(f"  {mark} {item.message}")
         if item.status != "right" and item.rationale:
             lines.append(f"      Why: {item.rationale}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Status = Literal["right", "partly", "missed", "wrong", "extra"]
+Status = Literal["right", "partly", "missed", "wrong", "extra", "unscored"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ScoreResult:
 
     def counts(self) -> dict[str, int]:
         return {status: self.count(status) for status in ("right", "partly", "missed", "wrong",
-                                                           "extra")}
+                                                           "extra", "unscored")}
 
     def points(self, maximum: float) -> float:
         """The score scaled to ``maximum`` points, a plain float clamped to [0, maximum]."""

@@ -35,6 +35,8 @@ class Feedback:
         parts += [f"{c['missed']} missed", f"{c['wrong']} wrong"]
         if c["extra"]:
             parts.append(f"{c['extra']} not in the key")
+        if c["unscored"]:
+            parts.append(f"{c['unscored']} shown but not scored")
         return f"{self.title}: " + ", ".join(parts) + "."
 
     def lines(self) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,11 @@ class PersistentView(anywidget.AnyWidget):
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("event") == "check":
-            self.check()
+            try:
+                self.check()
+            except Exception as err:  # the button must answer, not fail silently in a log
+                self.feedback_html = ("<p>The self-check could not run "
+                                      f"({type(err).__name__}: {html.escape(str(err))}).</p>")
 
     def claim_ids(self) -> list[str] | None:
         """The claims this widget asks about (None: the whole article)."""
