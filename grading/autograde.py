@@ -1,0 +1,366 @@
+"""Autograde a whole course in one process through nbgrader's API, then check what it recorded.
+
+Per submission (``submitted/<student>/<lesson>/``): read the answer file and the notebook
+(problems become notes), run nbgrader's autograde, then inspect the autograded notebook and the
+gradebook. nbgrader's blind spots are fixed there, with a reason in the grading log:
+
+* a graded cell with stderr noise but a valid score gets that score (nbgrader gives 0);
+* a grade cell left "needs manual grading" by a failed run gets 0 (nbgrader leaves it open);
+* a notebook that does not parse or a kernel that hangs: the lesson's autograded items get 0.
+
+Grading one submission (:func:`grade_submission`) only reads the gradebook and returns plain
+data; :func:`record` writes the corrections and the log. A pool of workers can run the first
+while the main process serialises the second (issue 6).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+import uuid
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import grading_log
+from .autograde_steps import RESTORED_PREFIX
+from .grading_log import LogEntry
+from .lesson_cells import (
+    cell_source,
+    cells_by_id,
+    graded_cells,
+    lesson_sources,
+    read_notebook_json,
+    stream_text,
+)
+
+
+@dataclass
+class ItemOutcome:
+    """What autograde gave one grade cell, and what Sourcewise sets when that was wrong."""
+
+    grade_id: str
+    max_score: float
+    score: float | None
+    event: str = "graded"
+    reason: str = ""
+    explanation: str = ""
+    fix: float | None = None  # the score to record instead of nbgrader's
+
+
+@dataclass
+class SubmissionResult:
+    """The outcome of grading one student's lesson; plain data, safe to pass between processes."""
+
+    student: str
+    lesson: str
+    ok: bool
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+    items: list[ItemOutcome] = field(default_factory=list)
+    error: str = ""
+
+
+def find_submissions(course: Path, lessons: Iterable[str] | None = None,
+                     students: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """``(student, lesson)`` pairs under ``submitted/`` for lessons the course has."""
+    known = lesson_sources(course, lessons)
+    wanted = set(students) if students else None
+    pairs = []
+    for folder in sorted((Path(course) / "submitted").glob("*/*")):
+        student, lesson = folder.parent.name, folder.name
+        if folder.is_dir() and lesson in known and (wanted is None or student in wanted):
+            pairs.append((student, lesson))
+    return pairs
+
+
+def is_graded(course: Path, student: str, lesson: str) -> bool:
+    """True when the autograded notebook is newer than everything the student submitted."""
+    graded = Path(course) / "autograded" / student / lesson / f"{lesson}.ipynb"
+    if not graded.exists():
+        return False
+    submitted = Path(course) / "submitted" / student / lesson
+    newest = max((p.stat().st_mtime for p in submitted.rglob("*") if p.is_file()), default=0.0)
+    return graded.stat().st_mtime >= newest
+
+
+def _cell_changes(submitted: dict[str, Any], release: Path) -> list[str]:
+    """Notes on graded cells a student duplicated or edited (nbgrader restores both)."""
+    notes = []
+    ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in submitted["cells"]
+           if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    for grade_id in sorted({i for i in ids if ids.count(i) > 1}):
+        notes.append(f"Graded cell {grade_id} appears more than once; only one copy was graded.")
+    try:
+        released = cells_by_id(read_notebook_json(release))
+    except (OSError, ValueError):
+        return notes
+    for grade_id, cell in cells_by_id(submitted).items():
+        original = released.get(grade_id)
+        if (original is not None and cell.get("cell_type") == "code"
+                and original.get("metadata", {}).get("nbgrader", {}).get("locked")
+                and cell_source(cell).strip() != cell_source(original).strip()):
+            notes.append(f"Graded cell {grade_id} had been edited; the original was restored "
+                         "before grading.")
+    return notes
+
+
+def precheck(course: Path, student: str, lesson: str) -> list[str]:
+    """Plain-words notes about the submitted files (nothing is changed)."""
+    from sourcewise.widgets.answer_store import AnswerStore, answers_path
+
+    folder = Path(course) / "submitted" / student / lesson
+    notes = []
+    notebook = folder / f"{lesson}.ipynb"
+    if not notebook.exists():
+        notes.append(f"No notebook {notebook.name} was submitted.")
+    else:
+        try:
+            notes += _cell_changes(read_notebook_json(notebook),
+                                   Path(course) / "release" / lesson / f"{lesson}.ipynb")
+        except ValueError as err:
+            notes.append(f"The notebook could not be read: {err}.")
+    answers = answers_path(lesson, folder)
+    if not answers.exists():
+        notes.append(f"No answer file answers/{answers.name} was submitted; widget tasks "
+                     "score 0.")
+    else:
+        notes += AnswerStore(answers).notices
+        stale = _stale_questions(answers)
+        if stale:
+            notes.append(f"Answers to {', '.join(stale)} were saved on another version of the "
+                         "article text; they were scored as saved.")
+    return notes
+
+
+def _stale_questions(path: Path) -> list[str]:
+    """Questions whose saved answer records a different article text (fingerprint)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    answers = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(answers, dict):
+        return []
+    current = _article_fingerprint()
+    return sorted(qid for qid, entry in answers.items() if isinstance(entry, dict)
+                  and entry.get("fingerprint") not in (None, current))
+
+
+@functools.cache
+def _article_fingerprint(article_id: str = "isis-morale-2014") -> str:
+    from sourcewise.seeds import load_article
+
+    return load_article(article_id).fingerprint
+
+
+def _result_value(cell: dict[str, Any]) -> float | None:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "execute_result":
+            text = cell_source({"source": output.get("data", {}).get("text/plain", "")})
+            try:
+                return float(text)
+            except ValueError:
+                return None
+    return None
+
+
+def _error(cell: dict[str, Any]) -> str | None:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            value = str(output.get("evalue", "")).strip().splitlines()
+            return f"{output.get('ename', 'Error')}: {value[0] if value else ''}".rstrip(": ")
+    return None
+
+
+def _student_cell_notes(notebook: dict[str, Any]) -> list[str]:
+    notes = []
+    for index, cell in enumerate(notebook["cells"], start=1):
+        if cell.get("cell_type") != "code" or cell.get("metadata", {}).get("nbgrader",
+                                                                            {}).get("grade"):
+            continue
+        error = _error(cell)
+        # On timeout nbgrader interrupts the kernel: the cell ends in KeyboardInterrupt.
+        if error and error.split(":")[0] in ("CellTimeoutError", "KeyboardInterrupt"):
+            notes.append(f"Cell {index} ran longer than the time limit and was stopped; "
+                         "the cells after it were still run.")
+        elif error:
+            notes.append(f"Cell {index} raised {error}; the cells after it were still run.")
+    return notes
+
+
+def inspect_outcomes(course: Path, student: str, lesson: str, nbgrader_ok: bool,
+                     gradebook: Any) -> tuple[list[ItemOutcome], list[str]]:
+    """Compare the autograded notebook with the gradebook: scores, reasons and fixes."""
+    source = graded_cells(lesson_sources(course, [lesson])[lesson])
+    path = Path(course) / "autograded" / student / lesson / f"{lesson}.ipynb"
+    notebook = None
+    if path.exists():
+        try:
+            notebook = read_notebook_json(path)
+        except ValueError:
+            notebook = None
+    cells = cells_by_id(notebook) if notebook else {}
+    notes = _student_cell_notes(notebook) if notebook else []
+    outcomes = []
+    for spec in source:
+        try:
+            grade = gradebook.find_grade(spec.grade_id, lesson, lesson, student)
+        except Exception:  # no submission row at all: nbgrader failed before creating it
+            grade = None
+        score = None if grade is None else grade.auto_score
+        pending = grade is None or (grade.needs_manual_grade and grade.manual_score is None)
+        outcome = ItemOutcome(spec.grade_id, spec.points, score)
+        cell = cells.get(spec.grade_id)
+        if not spec.autograded:
+            if notebook is None and not nbgrader_ok:
+                outcome.event, outcome.fix = "zeroed", 0.0
+                outcome.reason = "The notebook could not be graded, so this answer scores 0."
+            outcomes.append(outcome)
+            continue
+        if cell is None:
+            outcome.event, outcome.fix = "zeroed", 0.0
+            outcome.reason = ("The notebook could not be graded (see the notes), so this item "
+                              "scores 0." if notebook is None else
+                              "This graded cell was missing from the submission and could not "
+                              "be restored, so it scores 0.")
+            outcomes.append(outcome)
+            continue
+        outcome.explanation = stream_text(cell, "stdout").strip()
+        # grade_item prints the answer file's problems (damaged, unreadable…) as "Note:" lines.
+        file_notes = [line.removeprefix("Note:").strip() for line in
+                      outcome.explanation.splitlines() if line.startswith("Note:")]
+        if file_notes:
+            outcome.reason = " ".join(file_notes)
+        restored = cell_source(cell).startswith(RESTORED_PREFIX)
+        error = _error(cell)
+        noise = stream_text(cell, "stderr").strip()
+        value = _result_value(cell)
+        if error:
+            outcome.event = "error"
+            outcome.reason = f"The graded cell stopped with {error}, so this item scores 0."
+            if pending:
+                outcome.fix = 0.0
+        elif noise and value is not None and 0.0 <= value <= spec.points:
+            outcome.event, outcome.fix = "corrected", value
+            outcome.reason = ("The graded cell also wrote to stderr (nbgrader scores that 0); "
+                              f"the computed score {value:g} was recorded. Output: "
+                              f"{noise.splitlines()[0][:200]}")
+        elif pending:
+            outcome.event, outcome.fix = "zeroed", 0.0
+            outcome.reason = "The graded cell gave no score, so this item scores 0."
+        if restored and outcome.event in ("graded", "corrected"):
+            outcome.event = "restored"
+            outcome.reason = ("This graded cell had been deleted from the notebook; it was put "
+                              "back and graded from your saved answers. " + outcome.reason).strip()
+        outcomes.append(outcome)
+    return outcomes, notes
+
+
+def grade_submission(api: Any, course: Path, student: str, lesson: str) -> SubmissionResult:
+    """Autograde one submission with nbgrader and work out what to correct (writes no fixes)."""
+    from .course import gradebook
+
+    started = time.perf_counter()
+    notes = precheck(course, student, lesson)
+    result = api.autograde(lesson, student, force=True, create=True)
+    ok = bool(result.get("success"))
+    error = ""
+    if not ok:
+        log = result.get("log", "") + result.get("error", "")
+        if "became unresponsive" in log or "UnresponsiveKernelError" in log:
+            error = "The kernel stopped responding (an endless loop?); it could not be graded."
+        else:
+            last = [line for line in log.splitlines() if line.strip()]
+            error = "nbgrader could not grade this notebook" + (f" ({last[-1][:200]})"
+                                                               if last else "")
+        notes.append(error + " Its autograded items score 0.")
+    with gradebook(course) as gb:
+        items, cell_notes = inspect_outcomes(course, student, lesson, ok, gb)
+    return SubmissionResult(student, lesson, ok, time.perf_counter() - started,
+                            notes + cell_notes, items, error)
+
+
+def record(course: Path, result: SubmissionResult, run: str, gb: Any) -> list[LogEntry]:
+    """Write a submission's corrections to the gradebook and its entries to the grading log."""
+    for item in result.items:
+        if item.fix is None:
+            continue
+        try:
+            grade = gb.find_grade(item.grade_id, result.lesson, result.lesson, result.student)
+        except Exception:
+            gb.update_or_create_submission(result.lesson, result.student)
+            grade = gb.find_grade(item.grade_id, result.lesson, result.lesson, result.student)
+        grade.auto_score = item.fix
+        grade.needs_manual_grade = False
+    gb.db.commit()
+    entries = [LogEntry(result.student, result.lesson, "note", reason=note, run=run)
+               for note in result.notes]
+    entries += [LogEntry(result.student, result.lesson, item.event, item.grade_id,
+                         item.fix if item.fix is not None else item.score, item.max_score,
+                         item.reason, item.explanation, run) for item in result.items]
+    grading_log.append(course, entries)
+    return entries
+
+
+def _quiet() -> None:
+    """nbgrader's SQLAlchemy session emits SAWarnings on every new submission: not ours to fix."""
+    try:
+        from sqlalchemy.exc import SAWarning
+
+        warnings.filterwarnings("ignore", category=SAWarning)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | None = None,
+                     force: bool = False, *, students: Sequence[str] | None = None,
+                     progress: bool = True) -> int:
+    """Autograde every submission of a course; 0 when every submission was graded."""
+    from tqdm import tqdm
+
+    from .course import gradebook, nbgrader_api
+
+    if jobs > 1:
+        # Parallel grading (issue 6) will run grade_submission in workers and record() here.
+        print(f"note: --jobs {jobs} is not available yet; grading in one process",
+              file=sys.stderr)
+    course = Path(directory).resolve()
+    pairs = find_submissions(course, lessons, students)
+    todo = [(s, lesson) for s, lesson in pairs if force or not is_graded(course, s, lesson)]
+    if not pairs:
+        print(f"no submissions under {course / 'submitted'}", file=sys.stderr)
+        return 1
+    _quiet()
+    api = nbgrader_api(course)
+    run = uuid.uuid4().hex[:12]
+    by_student: dict[str, list[str]] = {}
+    for student, lesson in todo:
+        by_student.setdefault(student, []).append(lesson)
+    failed, corrected, seconds = [], 0, []
+    bar = tqdm(by_student.items(), total=len(by_student), unit="student", desc="autograde",
+               disable=not progress, file=sys.stderr)
+    for student, student_lessons in bar:
+        for lesson in student_lessons:
+            bar.set_postfix_str(f"{student} {lesson}")
+            result = grade_submission(api, course, student, lesson)
+            seconds.append(result.seconds)
+            with gradebook(course) as gb:
+                record(course, result, run, gb)
+            corrected += sum(1 for item in result.items if item.fix is not None)
+            if not result.ok:
+                failed.append(f"{student}/{lesson}")
+    skipped = len(pairs) - len(todo)
+    mean = sum(seconds) / len(seconds) if seconds else 0.0
+    print(f"autograded {len(todo)} submission(s) ({mean:.2f} s each)"
+          + (f", skipped {skipped} already graded (use --force to regrade)" if skipped else "")
+          + (f"; {corrected} score(s) set by Sourcewise" if corrected else "")
+          + f"; log: {grading_log.log_path(course)}")
+    for name in failed:
+        print(f"could not autograde {name}: its autograded items score 0 (see the log)",
+              file=sys.stderr)
+    return 1 if failed else 0
