@@ -6,6 +6,7 @@ The course pipeline, the export, the class report and the simulated class all st
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -65,8 +66,8 @@ def hidden_key(source: str) -> dict[str, Any] | None:
     for line in hidden.splitlines():
         if line.startswith(KEY_PREFIX):
             try:
-                value = json.loads(line[len(KEY_PREFIX):])
-            except json.JSONDecodeError:
+                value = ast.literal_eval(line[len(KEY_PREFIX):])
+            except (ValueError, SyntaxError):
                 return None
             return value if isinstance(value, dict) else None
     return None

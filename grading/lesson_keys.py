@@ -22,7 +22,8 @@ def hidden_block(lesson_id: str, question: str, task_id: str, points: float,
     """The hidden-test block of one graded cell: the key literal and the grading call."""
     from .task_keys import task, task_key
 
-    key = json.dumps(task_key(task_id, article_id, claims), ensure_ascii=False, sort_keys=True)
+    # A Python literal (repr), so true/false/null in a key cannot break the cell.
+    key = repr(_sorted(task_key(task_id, article_id, claims)))
     return "\n".join([
         BEGIN,
         "from sourcewise.grading import grade_item",
@@ -30,6 +31,15 @@ def hidden_block(lesson_id: str, question: str, task_id: str, points: float,
         f'grade_item("{lesson_id}", "{question}", "{task(task_id).kind}", KEY, {float(points)!r})',
         END,
     ])
+
+
+def _sorted(value: Any) -> Any:
+    """Dicts with sorted keys, recursively, so regenerating a block is stable."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
 
 
 def sync_cell(cell: dict[str, Any], lesson_id: str) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .score_result import ItemResult, ScoreResult, clamp01
 
@@ -53,9 +55,23 @@ def marks_from(raw: Sequence[Mapping[str, object]] | None) -> list[Mark]:
     return marks
 
 
+@lru_cache(maxsize=8)
+def word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every word of a text, computed once per text."""
+    return tuple((m.start(), m.end()) for m in WORD.finditer(text))
+
+
 def tokens(text: str, start: int, end: int) -> frozenset[int]:
     """Start offsets of the words that overlap [start, end): a span's token set."""
-    return frozenset(m.start() for m in WORD.finditer(text) if m.start() < end and m.end() > start)
+    spans = word_spans(text)
+    first = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    found = []
+    for s, e in spans[max(first, 0):]:
+        if s >= end:
+            break
+        if e > start:
+            found.append(s)
+    return frozenset(found)
 
 
 def overlap(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:

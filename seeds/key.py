@@ -65,10 +65,34 @@ def _by_id(items: list[dict[str, Any]], item_id: str, what: str) -> dict[str, An
     raise KeyError(f"the key has no {what} {item_id!r}")
 
 
+REQUIRED_LISTS = ("sources", "claims", "framing")
+
+
+def check_shape(data: Any) -> None:
+    """A quick structural check (no jsonschema): the parts every widget and lesson rely on."""
+    if not isinstance(data, dict):
+        raise SeedError("key.json: (top level): the key must be a JSON object")
+    for name in REQUIRED_LISTS:
+        items = data.get(name)
+        if not isinstance(items, list) or not items:
+            raise SeedError(f"key.json: {name}: missing or empty")
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise SeedError(f"key.json: {name}/{index}: each entry needs an id")
+    if not isinstance(data.get("article_level"), dict):
+        raise SeedError("key.json: article_level: missing")
+
+
 def load_key(article_id: str | Path = "isis-morale-2014", *, validate: bool = True) -> Key:
-    """Load an article's key; with ``validate`` a schema problem raises SeedError."""
+    """Load an article's key, checked against its JSON Schema (SeedError on a problem).
+
+    ``validate=False`` does only the quick structural check: lessons use it because importing
+    jsonschema costs over a second per kernel (the full schema is checked by
+    ``sourcewise validate`` and the tests).
+    """
     path = article_dir(article_id) / "key.json"
     data = read_json(path)
+    check_shape(data)
     if validate:
         import jsonschema
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import ast
 from pathlib import Path
 
 from sourcewise.grading.lesson_keys import BEGIN, END, sync_cell, sync_notebook
@@ -24,7 +24,7 @@ def test_hidden_block_is_written_after_the_visible_part() -> None:
     visible, hidden = cell["source"].split(BEGIN)
     assert visible.strip() == 'lesson.self_score("q_links", "sources.links", 3)'
     assert hidden.strip().endswith(END)
-    key = json.loads(hidden.split("KEY = ")[1].split("\n")[0])
+    key = ast.literal_eval(hidden.split("KEY = ")[1].split("\n")[0])
     assert set(key["items"]) == {"C20", "C33"}
     assert 'grade_item("02-sources", "q_links", "links", KEY, 3.0)' in hidden
     assert not sync_cell(cell, "02-sources"), "a second sync must change nothing"
