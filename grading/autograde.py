@@ -78,14 +78,31 @@ def find_submissions(course: Path, lessons: Iterable[str] | None = None,
     return pairs
 
 
+RECORDED_STAMP = ".sourcewise-recorded"
+
+
+def _stamp(course: Path, student: str, lesson: str) -> Path:
+    return Path(course) / "autograded" / student / lesson / RECORDED_STAMP
+
+
 def is_graded(course: Path, student: str, lesson: str) -> bool:
-    """True when the autograded notebook is newer than everything the student submitted."""
-    graded = Path(course) / "autograded" / student / lesson / f"{lesson}.ipynb"
-    if not graded.exists():
+    """True when this submission's grades were recorded after its files last changed.
+
+    The stamp is written only after the gradebook and the log hold the grades, so a run stopped
+    half-way (Ctrl+C, a crash) regrades exactly the submissions it had not finished.
+    """
+    stamp = _stamp(course, student, lesson)
+    if not stamp.exists():
         return False
     submitted = Path(course) / "submitted" / student / lesson
     newest = max((p.stat().st_mtime for p in submitted.rglob("*") if p.is_file()), default=0.0)
-    return graded.stat().st_mtime >= newest
+    return stamp.stat().st_mtime >= newest
+
+
+def mark_recorded(course: Path, student: str, lesson: str) -> None:
+    stamp = _stamp(course, student, lesson)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"), encoding="utf-8")
 
 
 def _cell_changes(submitted: dict[str, Any], release: Path) -> list[str]:
@@ -261,8 +278,13 @@ def inspect_outcomes(course: Path, student: str, lesson: str, nbgrader_ok: bool,
     return outcomes, notes
 
 
-def grade_submission(api: Any, course: Path, student: str, lesson: str) -> SubmissionResult:
-    """Autograde one submission with nbgrader and work out what to correct (writes no fixes)."""
+def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
+                     db_url: str | None = None) -> SubmissionResult:
+    """Autograde one submission with nbgrader and work out what to correct (writes no fixes).
+
+    ``db_url`` names the gradebook ``api`` writes to when it is not the course's own (a
+    parallel worker's private copy).
+    """
     from .course import gradebook
 
     started = time.perf_counter()
@@ -279,7 +301,7 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str) -> Submi
             error = "nbgrader could not grade this notebook" + (f" ({last[-1][:200]})"
                                                                if last else "")
         notes.append(error + " Its autograded items score 0.")
-    with gradebook(course) as gb:
+    with gradebook(course, db_url) as gb:
         items, cell_notes = inspect_outcomes(course, student, lesson, ok, gb)
     return SubmissionResult(student, lesson, ok, time.perf_counter() - started,
                             notes + cell_notes, items, error)
@@ -317,18 +339,30 @@ def _quiet() -> None:
         pass
 
 
+def _worker_failure(course: Path, student: str, lesson: str, why: str, gb: Any
+                    ) -> SubmissionResult:
+    """A submission no worker could finish: its autograded items score 0, with the reason."""
+    note = f"Grading stopped twice ({why}); its autograded items score 0."
+    items, _ = inspect_outcomes(course, student, lesson, False, gb)
+    for item in items:
+        if item.fix is None and item.score is None:
+            item.event, item.fix, item.reason = "zeroed", 0.0, note
+    return SubmissionResult(student, lesson, False, 0.0, [note], items, why)
+
+
 def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | None = None,
                      force: bool = False, *, students: Sequence[str] | None = None,
-                     progress: bool = True) -> int:
-    """Autograde every submission of a course; 0 when every submission was graded."""
+                     progress: bool = True, submission_timeout: float = 600.0) -> int:
+    """Autograde every submission of a course; 0 when every submission was graded.
+
+    With ``jobs`` > 1, workers grade in parallel (parallel_autograde) and this process merges
+    their rows; either way only this process writes the course gradebook and the log, and a
+    submission counts as graded only once both hold it (Ctrl+C, then a re-run, resumes).
+    """
     from tqdm import tqdm
 
     from .course import gradebook, nbgrader_api
 
-    if jobs > 1:
-        # Parallel grading (issue 6) will run grade_submission in workers and record() here.
-        print(f"note: --jobs {jobs} is not available yet; grading in one process",
-              file=sys.stderr)
     course = Path(directory).resolve()
     pairs = find_submissions(course, lessons, students)
     todo = [(s, lesson) for s, lesson in pairs if force or not is_graded(course, s, lesson)]
@@ -336,27 +370,57 @@ def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | No
         print(f"no submissions under {course / 'submitted'}", file=sys.stderr)
         return 1
     _quiet()
-    api = nbgrader_api(course)
     run = uuid.uuid4().hex[:12]
-    by_student: dict[str, list[str]] = {}
-    for student, lesson in todo:
-        by_student.setdefault(student, []).append(lesson)
-    failed, corrected, seconds = [], 0, []
-    bar = tqdm(by_student.items(), total=len(by_student), unit="student", desc="autograde",
+    failed: list[str] = []
+    seconds: list[float] = []
+    corrected = 0
+    bar = tqdm(total=len(todo), unit="submission", desc=f"autograde ×{max(jobs, 1)}",
                disable=not progress, file=sys.stderr)
-    for student, student_lessons in bar:
-        for lesson in student_lessons:
-            bar.set_postfix_str(f"{student} {lesson}")
-            result = grade_submission(api, course, student, lesson)
-            seconds.append(result.seconds)
-            with gradebook(course) as gb:
-                record(course, result, run, gb)
-            corrected += sum(1 for item in result.items if item.fix is not None)
-            if not result.ok:
-                failed.append(f"{student}/{lesson}")
+
+    def finish(result: SubmissionResult, gb: Any) -> None:
+        nonlocal corrected
+        record(course, result, run, gb)
+        mark_recorded(course, result.student, result.lesson)
+        seconds.append(result.seconds)
+        corrected += sum(1 for item in result.items if item.fix is not None)
+        if not result.ok:
+            failed.append(f"{result.student}/{result.lesson}")
+        bar.set_postfix_str(f"{result.student} {result.lesson}")
+        bar.update(1)
+
+    started = time.perf_counter()
+    try:
+        if jobs > 1 and len(todo) > 1:
+            from .parallel_autograde import grade_in_parallel, merge_rows
+
+            def on_result(task: tuple[str, str], result: Any, rows: Any, why: str) -> None:
+                student, lesson = task
+                with gradebook(course) as gb:
+                    if why:
+                        result = _worker_failure(course, student, lesson, why, gb)
+                    else:
+                        merge_rows(gb, lesson, student, rows)
+                    finish(result, gb)
+
+            grade_in_parallel(course, todo, jobs, on_result,
+                              submission_timeout=submission_timeout)
+        else:
+            api = nbgrader_api(course)
+            for student, lesson in todo:
+                result = grade_submission(api, course, student, lesson)
+                with gradebook(course) as gb:
+                    finish(result, gb)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"\nstopped: {len(seconds)} of {len(todo)} submission(s) graded and recorded; "
+              "run the same command again to grade the rest.", file=sys.stderr)
+        return 130
+    bar.close()
+    wall = time.perf_counter() - started
     skipped = len(pairs) - len(todo)
     mean = sum(seconds) / len(seconds) if seconds else 0.0
-    print(f"autograded {len(todo)} submission(s) ({mean:.2f} s each)"
+    print(f"autograded {len(todo)} submission(s) in {wall:.1f} s with {max(jobs, 1)} "
+          f"worker(s) ({mean:.2f} s each)"
           + (f", skipped {skipped} already graded (use --force to regrade)" if skipped else "")
           + (f"; {corrected} score(s) set by Sourcewise" if corrected else "")
           + f"; log: {grading_log.log_path(course)}")

@@ -118,14 +118,14 @@ def nbgrader_api(course: Path, overrides: dict[str, Any] | None = None) -> Any:
     return api
 
 
-def gradebook(course: Path) -> Any:
-    """The course gradebook (use as a context manager)."""
+def gradebook(course: Path, db_url: str | None = None) -> Any:
+    """The course gradebook, or the one at ``db_url`` (use as a context manager)."""
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
     ensure_alembic_on_path()
     coursedir = CourseDirectory(config=load_config(course))
-    return Gradebook(coursedir.db_url, coursedir.course_id)
+    return Gradebook(db_url or coursedir.db_url, coursedir.course_id)
 
 
 def course_lessons(course: Path) -> list[str]:

@@ -131,13 +131,6 @@ def test_rerun_skips_graded_submissions(graded, capsys):
     assert len(grading_log.read(graded.path)) == lines_before
 
 
-def test_parallel_jobs_fall_back_to_one_process(graded, capsys):
-    from sourcewise.grading.autograde import autograde_course
-
-    assert autograde_course(graded.path, jobs=2, students=["perfect"], progress=False) == 0
-    assert "not available yet" in capsys.readouterr().err
-
-
 def test_precheck_notes_stale_and_damaged_answer_files(tmp_path):
     """Does the pre-check name a stale or damaged answer file in plain words?"""
     from sourcewise.grading.autograde import precheck
