@@ -75,7 +75,8 @@ def score_calibration(forecasts: list[Forecast], outcomes: Mapping[str, str], *,
         status = "right" if b <= 0.09 else "partly" if b < 0.25 else "wrong"
         items.append(ItemResult(claim_id, status, 1.0 - b,
                                 f"{claim_id}: you said {forecast.percent:.0f}%, later reporting "
-                                f"showed it {outcome}; Brier score {b:.2f}.", why, (outcome,)))
+                                f"showed it {outcome}; Brier score {b:.2f}.", why, (outcome,),
+                                f"{forecast.percent:g}"))
     score = clamp01(credit / resolved) if resolved else 0.0
     return ScoreResult(score, tuple(items))
 

@@ -57,15 +57,15 @@ def score_choices(answer: Mapping[str, object] | None, expected: Mapping[str, Ex
                                     exp.rationale, exp.accepted))
         elif given in exp.accepted:
             items.append(ItemResult(item_id, "right", 1.0, f"{label}: {said} is right.",
-                                    exp.rationale, exp.accepted))
+                                    exp.rationale, exp.accepted, str(given)))
         elif exp.partial and given in exp.partial:
             credit = clamp01(float(exp.partial[str(given)]))
             items.append(ItemResult(item_id, "partly", credit,
                                     f"{label}: {said} is partly right; the key says "
-                                    f"{key_says}.", exp.rationale, exp.accepted))
+                                    f"{key_says}.", exp.rationale, exp.accepted, str(given)))
         else:
             items.append(ItemResult(item_id, "wrong", 0.0,
                                     f"{label}: you chose {said}; the key says {key_says}.",
-                                    exp.rationale, exp.accepted))
+                                    exp.rationale, exp.accepted, str(given)))
     total = sum(item.credit for item in items)
     return ScoreResult(clamp01(total / len(items)) if items else 0.0, tuple(items))

@@ -40,6 +40,23 @@ def is_empty(value: Any) -> bool:
     return value in (None, "")
 
 
+def choices_in(task: str, answer: Any) -> dict[str, Any]:
+    """A grid widget's saved answer as ``{item id: choice}`` for a choice task.
+
+    Grid widgets save ``{grid id: {row: {column: choice}}}``; plain choice answers pass through.
+    """
+    grids = answer if isinstance(answer, Mapping) else {}
+    if task == "matrix":
+        return flatten_matrix(grids.get("matrix"))
+    if task == "links":
+        links = grids.get("links") or {}
+        return {claim: row.get("source") for claim, row in links.items()
+                if isinstance(row, Mapping)}
+    if task == "ratings":
+        return flatten_matrix(grids.get("ratings"))
+    return dict(grids)
+
+
 def score_task(task: str, answer: Any, key: Mapping[str, Any]) -> ScoreResult:
     """Score one saved answer against the key carried by a graded cell (pure; may raise)."""
     if task == "spans":
@@ -50,17 +67,8 @@ def score_task(task: str, answer: Any, key: Mapping[str, Any]) -> ScoreResult:
     if task in ("choices", "matrix", "links", "ratings"):
         from .choice_scoring import expected_from, score_choices
 
-        # Grid widgets save {grid id: {row: {column: choice}}}.
-        grids = answer if isinstance(answer, Mapping) else {}
-        if task == "matrix":
-            answer = flatten_matrix(grids.get("matrix"))
-        elif task == "links":
-            links = grids.get("links") or {}
-            answer = {claim: row.get("source") for claim, row in links.items()
-                      if isinstance(row, Mapping)}
-        elif task == "ratings":
-            answer = flatten_matrix(grids.get("ratings"))
-        return score_choices(answer, expected_from(key["items"]), names=key.get("names"),
+        return score_choices(choices_in(task, answer), expected_from(key["items"]),
+                             names=key.get("names"),
                              choice_names=key.get("choice_names"))
     if task == "calibration":
         from .calibration import forecasts_from, score_calibration

@@ -18,6 +18,7 @@ class ItemResult:
     message: str
     rationale: str = ""
     accepted: tuple[str, ...] = ()
+    given: str | None = None  # what the student chose (label, source, probability…)
 
 
 @dataclass(frozen=True)

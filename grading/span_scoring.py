@@ -115,12 +115,13 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
         if mark.label in item.labels:
             credit += 1.0
             items.append(ItemResult(item.id, "right", 1.0, f"{quoted} marked as {mark.label}.",
-                                    item.rationale, item.labels))
+                                    item.rationale, item.labels, mark.label))
         else:
             credit += wrong_label_credit
             items.append(ItemResult(item.id, "partly", wrong_label_credit,
                                     f"{quoted} found, but labelled {mark.label}; the key says "
-                                    f"{' or '.join(item.labels)}.", item.rationale, item.labels))
+                                    f"{' or '.join(item.labels)}.", item.rationale, item.labels,
+                                    mark.label))
     for mi, mark in enumerate(marks):
         if mi not in used_marks:
             items.append(ItemResult(f"extra-{mark.start}-{mark.end}", "extra", 0.0,
