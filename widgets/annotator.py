@@ -12,7 +12,7 @@ from sourcewise.seeds.article import Article
 
 from .annotation_model import AnnotationModel
 from .answer_store import AnswerStore
-from .persistent_view import STATIC, PersistentView, static_css
+from .persistent_view import PersistentView, static_css, static_esm
 
 
 def unit_payload(article: Article) -> list[dict[str, Any]]:
@@ -28,7 +28,7 @@ def unit_payload(article: Article) -> list[dict[str, Any]]:
 class Annotator(PersistentView):
     """Label whole units (``mode="units"``) or word spans (``mode="spans"``) of an article."""
 
-    _esm = STATIC / "annotator.js"
+    _esm = static_esm("annotator.js")
     _css = static_css("annotator.css")
     units = traitlets.List().tag(sync=True)
     labels = traitlets.List().tag(sync=True)

@@ -11,13 +11,13 @@ from sourcewise.seeds import Article, Key
 
 from .answer_store import AnswerStore
 from .confidence_model import ConfidenceModel
-from .persistent_view import STATIC, PersistentView, claims_for, static_css
+from .persistent_view import PersistentView, claims_for, static_css, static_esm
 
 
 class ConfidenceSliders(PersistentView):
     """One 0–100 % slider and a one-line reason per claim."""
 
-    _esm = STATIC / "confidence.js"
+    _esm = static_esm("confidence.js")
     _css = static_css("confidence.css")
     claims = traitlets.List().tag(sync=True)
     outcomes = traitlets.Dict().tag(sync=True)

@@ -12,7 +12,7 @@ from sourcewise.seeds import Account, Article, Key
 from .annotation_model import AnswerModelError
 from .answer_store import AnswerStore
 from .choice_grid_model import GridSet, grid
-from .persistent_view import STATIC, PersistentView, claims_for, static_css
+from .persistent_view import PersistentView, claims_for, static_css, static_esm
 
 WRITER = "writer"
 DEFAULT_SCALES: dict[str, tuple[str, ...]] = {
@@ -26,7 +26,7 @@ RELATIONS = ("corroborates", "contradicts", "silent")
 class GridView(PersistentView):
     """Base of the grid widgets: panes of text above one or more choice tables."""
 
-    _esm = STATIC / "grid.js"
+    _esm = static_esm("grid.js")
     _css = static_css("grid.css")
     grids = traitlets.List().tag(sync=True)
     panes = traitlets.List().tag(sync=True)

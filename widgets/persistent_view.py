@@ -19,6 +19,12 @@ from .feedback import Feedback, mode
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+def static_esm(name: str) -> str:
+    """A view's ES module with the shared helpers of common.js in front (no build step)."""
+    return (STATIC / "common.js").read_text(encoding="utf-8") + (STATIC / name).read_text(
+        encoding="utf-8")
+
+
 def static_css(name: str) -> str:
     return (STATIC / "common.css").read_text(encoding="utf-8") + (STATIC / name).read_text(
         encoding="utf-8")

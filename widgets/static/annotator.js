@@ -3,17 +3,8 @@
 
 const PATTERNS = ["solid", "stripes", "dots", "cross", "wave", "grid", "dash", "ring", "band"];
 
-function el(tag, attrs = {}, text = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
 function render({ model, el: root }) {
-  root.classList.add("sw-annotator", "sw-widget");
-  // Lumino skips JupyterLab shortcuts for key presses inside an element with this attribute.
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  setUpRoot(root, "sw-annotator");
   let active = 0;          // index of the active label
   let anchor = null;       // spans mode: first token of the pending selection
   let focusTok = null;     // spans mode: token under keyboard focus
@@ -60,8 +51,7 @@ function render({ model, el: root }) {
   function markAt(start) { return marks().find((m) => m.start <= start && start < m.end); }
 
   function draw() {
-    const focused = document.activeElement;
-    const refocus = focused && root.contains(focused) ? focused.dataset.focusKey : null;
+    const refocus = focusKeyIn(root);
     root.replaceChildren();
     const prompt = model.get("prompt");
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
@@ -174,11 +164,8 @@ function render({ model, el: root }) {
       text.append(node);
     });
     root.append(text);
-    const notice = model.get("notice");
-    if (notice) root.append(el("div", { class: "sw-notice", role: "status" }, notice));
-    const fb = model.get("feedback_html");
-    if (fb) { const box = el("div", { class: "sw-feedback", role: "status" }); box.innerHTML = fb; root.append(box); }
-    if (refocus) { const again = root.querySelector(`[data-focus-key="${refocus}"]`); if (again) again.focus(); }
+    appendStatus(root, model);
+    refocusIn(root, refocus);
   }
 
   function focusUnit(i) {

@@ -1,15 +1,7 @@
 // Confidence view: one slider (0–100 %) and a one-line reason per claim; keyboard via native range inputs.
 
-function el(tag, attrs = {}, text = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
 function render({ model, el: root }) {
-  root.classList.add("sw-confidence", "sw-widget");
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  setUpRoot(root, "sw-confidence");
   const history = [];  // undo stack of earlier values
 
   function setValue(next) {
@@ -32,7 +24,7 @@ function render({ model, el: root }) {
 
   function draw() {
     const focused = document.activeElement;
-    const refocus = focused && root.contains(focused) ? focused.dataset.focusKey : null;
+    const refocus = focusKeyIn(root);
     // A reason being typed is saved on change (Enter or leaving the box); a redraw meanwhile
     // (e.g. the "Saved." notice of an earlier change) must not throw the typing away.
     const typing = refocus && focused.type === "text"
@@ -74,17 +66,9 @@ function render({ model, el: root }) {
       tools.append(check);
     }
     root.append(tools);
-    const notice = model.get("notice");
-    if (notice) root.append(el("div", { class: "sw-notice", role: "status" }, notice));
-    const fb = model.get("feedback_html");
-    if (fb) { const box = el("div", { class: "sw-feedback", role: "status" }); box.innerHTML = fb; root.append(box); }
-    if (refocus) {
-      const again = root.querySelector(`[data-focus-key="${refocus}"]`);
-      if (again) {
-        again.focus();
-        if (typing) { again.value = typing.value; again.setSelectionRange(typing.start, typing.end); }
-      }
-    }
+    appendStatus(root, model);
+    const again = refocusIn(root, refocus);
+    if (again && typing) { again.value = typing.value; again.setSelectionRange(typing.start, typing.end); }
   }
 
   root.addEventListener("keydown", (ev) => {

@@ -1,16 +1,8 @@
 // Grid view: one or more tables of single choices (claim→source links, source ratings,
 // corroboration matrix), optionally under side-by-side texts. Native <select>s keep it keyboard-first.
 
-function el(tag, attrs = {}, text = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
 function render({ model, el: root }) {
-  root.classList.add("sw-grid", "sw-widget");
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  setUpRoot(root, "sw-grid");
   let history = [];
 
   function save(next) {
@@ -20,8 +12,7 @@ function render({ model, el: root }) {
   }
 
   function draw() {
-    const focused = document.activeElement;
-    const refocus = focused && root.contains(focused) ? focused.dataset.focusKey : null;
+    const refocus = focusKeyIn(root);
     root.replaceChildren();
     const prompt = model.get("prompt");
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
@@ -97,11 +88,8 @@ function render({ model, el: root }) {
       tools.append(check);
     }
     root.append(tools);
-    const notice = model.get("notice");
-    if (notice) root.append(el("div", { class: "sw-notice", role: "status" }, notice));
-    const fb = model.get("feedback_html");
-    if (fb) { const box = el("div", { class: "sw-feedback", role: "status" }); box.innerHTML = fb; root.append(box); }
-    if (refocus) { const again = root.querySelector(`[data-focus-key="${CSS.escape(refocus)}"]`); if (again) again.focus(); }
+    appendStatus(root, model);
+    refocusIn(root, refocus);
   }
 
   root.addEventListener("keydown", (ev) => {
