@@ -1,4 +1,5 @@
-"""nbgrader autograde steps Sourcewise replaces: restoring grade cells a student deleted.
+"""nbgrader autograde steps Sourcewise replaces or adds: restoring grade cells a student
+deleted, and not drawing charts while grading.
 
 nbgrader 0.9.6 leaves a deleted grade cell "needs manual grading" with no warning, and its own
 ``OverwriteCells.add_missing_cells`` crashes the whole submission (KeyError) when the cell
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from nbgrader.preprocessors import OverwriteCells
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 
 RESTORED_PREFIX = "# This cell (id:"
 
@@ -29,7 +30,26 @@ SANITIZE_STEPS = [
     "nbgrader.preprocessors.OverwriteKernelspec",
     "sourcewise.grading.autograde_steps.RestoreDeletedCells",
     "nbgrader.preprocessors.CheckCellMetadata",
+    # Last: the cells it blanks have been restored from the source by now.
+    "sourcewise.grading.autograde_steps.SkipDisplayOnlyCells",
 ]
+SKIPPED_TEXT = "# Not run while grading: this cell only draws a chart or table for the student."
+
+
+class SkipDisplayOnlyCells(NbGraderPreprocessor):
+    """Blank cells a lesson marks ``display_only`` (charts, tables) before autograde runs them.
+
+    They import pandas and plotly, which cost more than the rest of a lesson's grading, and no
+    graded cell depends on them: graded cells read only the answer file.
+    """
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        for cell in nb.cells:
+            meta = cell.get("metadata", {})
+            if (cell.get("cell_type") == "code" and meta.get("sourcewise", {}).get("display_only")
+                    and not meta.get("nbgrader", {}).get("grade")):
+                cell.source = SKIPPED_TEXT
+        return nb, resources
 
 
 def _grade_id(cell: Any) -> str | None:
