@@ -278,6 +278,15 @@ def inspect_outcomes(course: Path, student: str, lesson: str, nbgrader_ok: bool,
     return outcomes, notes
 
 
+KERNEL_START_FAILURES = ("Address already in use", "Kernel died before replying to kernel_info",
+                         "Kernel didn't respond in", "Error occurred while starting new kernel")
+
+
+def _kernel_failed_to_start(result: dict[str, Any]) -> bool:
+    log = str(result.get("log", "")) + str(result.get("error", ""))
+    return any(marker in log for marker in KERNEL_START_FAILURES)
+
+
 def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
                      db_url: str | None = None) -> SubmissionResult:
     """Autograde one submission with nbgrader and work out what to correct (writes no fixes).
@@ -290,6 +299,11 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
     started = time.perf_counter()
     notes = precheck(course, student, lesson)
     result = api.autograde(lesson, student, force=True, create=True)
+    if not result.get("success") and _kernel_failed_to_start(result):
+        # A kernel that could not start (e.g. two kernels picked the same free port at once)
+        # says nothing about the submission: try once more before giving it 0.
+        notes.append("The first grading attempt failed to start a kernel; it was retried.")
+        result = api.autograde(lesson, student, force=True, create=True)
     ok = bool(result.get("success"))
     error = ""
     if not ok:

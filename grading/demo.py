@@ -148,14 +148,16 @@ def run_demo(out: Path, students: int = 12, jobs: int = 1, *,
 
     clock.run(f"simulate {len(plan)} students", simulate)
     submissions = sum(1 for p in (course / "submitted").glob("*/*") if p.is_dir())
-    clock.run("autograde (nbgrader API, one process)",
+    autograde_step = (f"autograde (nbgrader API, {jobs} worker processes)" if jobs > 1
+                      else "autograde (nbgrader API, one process)")
+    clock.run(autograde_step,
               lambda: autograde_course(course, jobs=jobs, force=True, progress=progress))
     clock.run("feedback", lambda: feedback_course(course, progress=progress))
     clock.run("export", lambda: export_course(course))
     clock.run("report", lambda: report_course(course))
     total = time.perf_counter() - started
     lines, ok = _summary(course, plan)
-    autograde_seconds = dict(clock.steps).get("autograde (nbgrader API, one process)", 0.0)
+    autograde_seconds = dict(clock.steps).get(autograde_step, 0.0)
     print("\n== results")
     print("\n".join(lines))
     print("\n== where everything is")
