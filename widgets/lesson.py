@@ -72,12 +72,13 @@ class Lesson:
                    claims: list[str] | None = None) -> float:
         """Self-check for a graded cell: the saved answer's points against the packaged key.
 
-        Prints what is missing in plain words; never raises. While nbgrader grades, it stays
-        silent and returns 0.0 (the hidden tests that follow give the real score).
+        Prints what is missing in plain words; never raises. While nbgrader autogrades, it stays
+        silent and returns 0.0 (the hidden tests that follow give the real score); under
+        ``nbgrader validate`` (the release has no hidden tests) its score is the cell's value.
         """
         import os
 
-        if os.environ.get("NBGRADER_EXECUTION"):
+        if os.environ.get("NBGRADER_EXECUTION") == "autograde":
             return 0.0
         try:
             from sourcewise.grading.item_grading import is_empty, score_task
