@@ -78,11 +78,13 @@ def find_submissions(course: Path, lessons: Iterable[str] | None = None,
     return pairs
 
 
-RECORDED_STAMP = ".sourcewise-recorded"
+# Kept outside autograded/ (nbgrader owns that folder and deletes a submission's folder there
+# when it cannot grade it): one empty file per recorded submission.
+RECORDED_DIR = ".sourcewise-recorded"
 
 
 def _stamp(course: Path, student: str, lesson: str) -> Path:
-    return Path(course) / "autograded" / student / lesson / RECORDED_STAMP
+    return Path(course) / RECORDED_DIR / student / lesson
 
 
 def is_graded(course: Path, student: str, lesson: str) -> bool:

@@ -67,24 +67,16 @@ function render({ model, el: root }) {
       item.addEventListener("click", () => { active = i; draw(); });
       legend.append(item);
     });
-    const tools = el("div", { class: "sw-tools" });
-    const undoBtn = el("button", { class: "sw-undo", "data-focus-key": "undo" }, "Undo");
-    undoBtn.disabled = !history.length;
-    undoBtn.addEventListener("click", undo);
-    tools.append(undoBtn);
+    const extra = [];
     if (model.get("mode") === "spans") {
       const clear = el("button", { class: "sw-remove", "data-focus-key": "remove" }, "Remove selected mark");
       clear.addEventListener("click", () => {
         const m = focusTok !== null ? markAt(focusTok) : null;
         if (m) save(marks().filter((x) => x !== m && !(x.start === m.start && x.end === m.end)));
       });
-      tools.append(clear);
+      extra.push(clear);
     }
-    if (model.get("checkable")) {
-      const check = el("button", { class: "sw-check", "data-focus-key": "check" }, "Check my answer");
-      check.addEventListener("click", () => model.send({ event: "check" }));
-      tools.append(check);
-    }
+    const tools = toolRow(model, history.length > 0, undo, extra);
     root.append(legend, tools);
     root.append(el("p", { class: "sw-help" }, model.get("mode") === "spans"
       ? "Click a word, then shift-click (or drag to) the last word; press Enter or a number key to label it. Keyboard: Tab to a sentence, ←/→ move between words, Shift+←/→ extend, 1–9 choose a label, Enter/Space apply, Ctrl+Z undo."

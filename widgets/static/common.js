@@ -38,3 +38,19 @@ function appendStatus(root, model) {
     root.append(box);
   }
 }
+
+// The tool row every view has: Undo (enabled when there is something to undo), any extra
+// buttons the view passes, and "Check my answer" when the task has a key.
+function toolRow(model, canUndo, undo, extra = []) {
+  const tools = el("div", { class: "sw-tools" });
+  const undoBtn = el("button", { class: "sw-undo", "data-focus-key": "undo" }, "Undo");
+  undoBtn.disabled = !canUndo;
+  undoBtn.addEventListener("click", undo);
+  tools.append(undoBtn, ...extra);
+  if (model.get("checkable")) {
+    const check = el("button", { class: "sw-check", "data-focus-key": "check" }, "Check my answer");
+    check.addEventListener("click", () => model.send({ event: "check" }));
+    tools.append(check);
+  }
+  return tools;
+}

@@ -55,17 +55,7 @@ function render({ model, el: root }) {
       if (outcomes[claim.id]) row.append(el("div", { class: "sw-outcome" }, outcomes[claim.id]));
       root.append(row);
     }
-    const tools = el("div", { class: "sw-tools" });
-    const undoBtn = el("button", { class: "sw-undo", "data-focus-key": "undo" }, "Undo");
-    undoBtn.disabled = !history.length;
-    undoBtn.addEventListener("click", undo);
-    tools.append(undoBtn);
-    if (model.get("checkable")) {
-      const check = el("button", { class: "sw-check", "data-focus-key": "check" }, "Check my answer");
-      check.addEventListener("click", () => model.send({ event: "check" }));
-      tools.append(check);
-    }
-    root.append(tools);
+    root.append(toolRow(model, history.length > 0, undo));
     appendStatus(root, model);
     const again = refocusIn(root, refocus);
     if (again && typing) { again.value = typing.value; again.setSelectionRange(typing.start, typing.end); }

@@ -73,21 +73,11 @@ function render({ model, el: root }) {
       }
       root.append(table);
     }
-    const tools = el("div", { class: "sw-tools" });
-    const undoBtn = el("button", { class: "sw-undo", "data-focus-key": "undo" }, "Undo");
-    undoBtn.disabled = !history.length;
-    undoBtn.addEventListener("click", () => {
+    root.append(toolRow(model, history.length > 0, () => {
       if (!history.length) return;
       model.set("value", history.pop());
       model.save_changes();
-    });
-    tools.append(undoBtn);
-    if (model.get("checkable")) {
-      const check = el("button", { class: "sw-check", "data-focus-key": "check" }, "Check my answer");
-      check.addEventListener("click", () => model.send({ event: "check" }));
-      tools.append(check);
-    }
-    root.append(tools);
+    }));
     appendStatus(root, model);
     refocusIn(root, refocus);
   }
