@@ -283,13 +283,23 @@ class NotebookPage:
         self.page.evaluate("document.querySelectorAll('.jp-InputArea-prompt')"
                            ".forEach(p => p.textContent = '')")
         old = self.kernel()
-        self._menu("Kernel", "kernelmenu:restart")
-        self.page.click(".jp-Dialog .jp-mod-accept")
-        self.page.wait_for_selector(".jp-Dialog", state="detached")
         assert old is not None
-        # The server logs the restart and sets last_activity; wait for the new kernel to be idle.
-        wait_until(lambda: (k := self.kernel()) and k["last_activity"] != old["last_activity"],
-                   timeout, "the kernel to restart")
+
+        def restarted() -> bool:
+            return bool((k := self.kernel()) and k["last_activity"] != old["last_activity"])
+
+        # The server logs the restart and sets last_activity. A menu click that JupyterLab
+        # dropped (seen once in CI on a loaded machine) leaves it unchanged: ask once more.
+        for attempt in range(2):
+            self._menu("Kernel", "kernelmenu:restart")
+            self.page.click(".jp-Dialog .jp-mod-accept")
+            self.page.wait_for_selector(".jp-Dialog", state="detached")
+            try:
+                wait_until(restarted, timeout / 2, "the kernel to restart")
+                break
+            except AssertionError:
+                if attempt:
+                    raise
         self.wait_for_kernel(timeout)
         self.run_all(ready, timeout)
 
