@@ -128,6 +128,19 @@ def gradebook(course: Path, db_url: str | None = None) -> Any:
     return Gradebook(db_url or coursedir.db_url, coursedir.course_id)
 
 
+def recorded_grades(course: Path) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
+    """Every grade in the gradebook: (student, lesson, grade id) -> (auto score, needs manual)."""
+    grades = {}
+    with gradebook(course) as gb:
+        for student in gb.students:
+            for submission in gb.student_submissions(student.id):
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        grades[(student.id, notebook.name, grade.name)] = (
+                            grade.auto_score, bool(grade.needs_manual_grade))
+    return grades
+
+
 def course_lessons(course: Path) -> list[str]:
     """Lesson ids of a course folder, in teaching order."""
     from .lesson_cells import lesson_sources

@@ -15,7 +15,7 @@ import pytest
 from course_builder import LESSON, STUDENTS, graded_course, make_course
 
 from sourcewise.grading.autograde import autograde_course, is_graded
-from sourcewise.grading.course import gradebook
+from sourcewise.grading.course import recorded_grades
 from sourcewise.grading.kernel_free import score_class
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
@@ -26,16 +26,8 @@ def sequential(tmp_path_factory: pytest.TempPathFactory):
     return graded_course(tmp_path_factory.mktemp("graded"))
 
 
-def all_grades(course: Path) -> dict[tuple[str, str], tuple[float | None, bool]]:
-    grades = {}
-    with gradebook(course) as gb:
-        for student in gb.students:
-            for submission in gb.student_submissions(student.id):
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        grades[(student.id, grade.name)] = (grade.auto_score,
-                                                            bool(grade.needs_manual_grade))
-    return grades
+def all_grades(course: Path) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
+    return recorded_grades(course)
 
 
 def same_submissions(source: Path, root: Path) -> Path:
@@ -65,8 +57,8 @@ def test_kernel_free_scores_equal_autograde_on_every_item_it_scores(sequential) 
     scored = [s for s in scores if s.points is not None]
     assert len(scored) >= 2 * (len(STUDENTS) - 1)
     for score in scored:
-        assert grades[(score.student, score.grade_id)][0] == pytest.approx(score.points,
-                                                                           abs=1e-12), score
+        recorded = grades[(score.student, score.lesson, score.grade_id)][0]
+        assert recorded == pytest.approx(score.points, abs=1e-12), score
     unreadable = [s for s in scores if s.student == "unreadable" and s.status != "manual"]
     assert unreadable and all(s.status == "unreadable_notebook" for s in unreadable)
 

@@ -102,16 +102,9 @@ def plain_nbgrader(course: Path) -> dict[str, Any]:
 
 
 def all_grades(course: Path) -> dict[tuple[str, str, str], float | None]:
-    from sourcewise.grading.course import gradebook
+    from sourcewise.grading.course import recorded_grades
 
-    grades = {}
-    with gradebook(course) as gb:
-        for student in gb.students:
-            for submission in gb.student_submissions(student.id):
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        grades[(student.id, notebook.name, grade.name)] = grade.auto_score
-    return grades
+    return {item: auto for item, (auto, _) in recorded_grades(course).items()}
 
 
 def report_for(students: int) -> float:
