@@ -2,7 +2,7 @@
 """Set up a local venv (.venv) on first use, then open the lessons or run the tests.
 
     python3 .ci/bootstrap.py lab     # install if needed, then `sourcewise lab`
-    python3 .ci/bootstrap.py test    # install if needed (with test extras), then pytest
+    python3 .ci/bootstrap.py test    # install if needed (with test extras), ruff, then pytest
 
 Only Python 3.11+ is needed. Re-running is cheap: the install is redone only when
 pyproject.toml changes.
@@ -67,7 +67,10 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "sourcewise"), "lab", *rest])
     ensure_venv("[test]")
     ensure_chromium()
-    return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+    # Lint first (seconds), then the whole suite; both must pass.
+    lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", str(ROOT)], cwd=ROOT)
+    tests = subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+    return tests or lint
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-"""Grading: pure scoring functions, the graded-cell helper, and (lazily) the course pipeline."""
+"""Scoring: the student-side layer (answers-file reader, pure scoring functions, result types).
 
-from .calibration import brier, mean_brier, reliability_bins, score_calibration
-from .choice_scoring import Expected, score_choices
-from .item_grading import explain, grade_item, score_task
-from .score_result import ItemResult, ScoreResult
-from .span_scoring import KeySpan, Mark, score_spans
+The instructor's course pipeline lives in ``sourcewise.grading.pipeline``; nothing here imports
+it. Names load on first use, so reading an answers file does not import the scorers.
+"""
+
+from typing import Any
 
 __all__ = [
     "Expected",
@@ -16,9 +16,28 @@ __all__ = [
     "explain",
     "grade_item",
     "mean_brier",
+    "read_answers",
     "reliability_bins",
     "score_calibration",
     "score_choices",
     "score_spans",
     "score_task",
 ]
+
+_LAZY = {
+    "brier": ".calibration", "mean_brier": ".calibration", "reliability_bins": ".calibration",
+    "score_calibration": ".calibration",
+    "Expected": ".choice_scoring", "score_choices": ".choice_scoring",
+    "explain": ".item_grading", "grade_item": ".item_grading", "score_task": ".item_grading",
+    "ItemResult": ".score_result", "ScoreResult": ".score_result",
+    "KeySpan": ".span_scoring", "Mark": ".span_scoring", "score_spans": ".span_scoring",
+    "read_answers": ".answer_file",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

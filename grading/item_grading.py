@@ -1,7 +1,9 @@
 """The one helper graded cells call: load the student's answers, score them, return points.
 
 nbgrader takes a test cell's last value as its score, but any stderr output zeroes it and a
-bool, numpy scalar or out-of-range number gives full or no marks (DESIGN.md §5). So this helper
+bool, numpy scalar or out-of-range number gives full or no marks (README, "nbgrader facts").
+It runs only under ``sourcewise autograde --execute`` and in a lesson's hidden tests; the
+default autograde scores the same answers in the instructor's process. So this helper
 never raises, silences warnings, keeps stderr clean and always returns a plain float in
 [0, points]. What went wrong is printed to stdout, which feedback shows to the student.
 """
@@ -103,12 +105,15 @@ def grade_item(lesson: str, question_id: str, task: str, key: Mapping[str, Any],
     try:
         with warnings.catch_warnings(), contextlib.redirect_stderr(sink):
             warnings.simplefilter("ignore")
-            from sourcewise.widgets.answer_store import AnswerStore, answers_path
+            from .answer_file import answers_path, read_answers
 
-            store = AnswerStore(answers_path(lesson, folder))
-            for notice in store.notices:
-                out(f"Note: {notice}")
-            answer = store.get(question_id, fingerprint=fingerprint)
+            saved = read_answers(answers_path(lesson, folder))
+            if saved.problem:
+                out(f"Note: Your answers file {lesson}.json {saved.problem}.")
+            entry = saved.answers.get(question_id) or {}
+            answer = entry.get("value")
+            if (fingerprint is not None and entry.get("fingerprint") not in (None, fingerprint)):
+                answer = None  # saved for another version of the text
             if is_empty(answer):
                 out(f"{question_id}: no saved answer was found, so this item scores 0. "
                     "Run the widget's cell, answer in the widget, and check that "

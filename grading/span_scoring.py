@@ -1,11 +1,31 @@
-"""Scoring marked spans against key spans, tolerant of boundaries (token overlap)."""
+"""Scoring marked spans against key spans: tolerant of boundaries, splits, merges and clauses.
+
+Two experts who agree on what a text claims still draw their marks differently: one marks a
+whole sentence, another its two clauses; one marks two neighbouring claims as one. The scorer
+accepts these defensible variants (each rule below is pinned by a hand-written fixture in
+``tests/fixtures/span_answers``):
+
+- **boundaries**: a mark matches a key span when they share at least half their words
+  (Dice >= 0.5);
+- **splits**: adjacent marks that together cover a key span match it; the key item earns
+  credit once and the pieces are not counted as extras;
+- **clauses**: inside a long key span (a sentence-sized omission, a long clause), a mark of
+  at least a short clause that lies wholly inside it matches it;
+- **merges**: one mark that contains two key spans, and is mostly made of them, matches both;
+- **labels**: a key span lists every label experts use for it; a label made of parts joined
+  by " · " (e.g. "attributed · unverified") earns credit per part;
+- **accepted extras**: key spans with ``required: false`` are defensible marks the key does
+  not require; marking one never lowers the score and leaving it out costs nothing;
+- **out of scope**: key spans with ``role: "ignore"`` (sentences a task does not ask about)
+  swallow marks without credit or penalty.
+"""
 
 from __future__ import annotations
 
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .score_result import ItemResult, ScoreResult, clamp01
@@ -13,6 +33,17 @@ from .score_result import ItemResult, ScoreResult, clamp01
 WORD = re.compile(r"\w+(?:[’'.]\w+)*", re.UNICODE)
 MATCH_THRESHOLD = 0.5
 WRONG_LABEL_CREDIT = 0.5
+LABEL_PART_SEPARATOR = " · "
+# A mark lies "inside" a key span when at least this share of its words are in it.
+INSIDE = 0.8
+# Pieces of a split must together cover at least this share of the key span for full credit.
+SPLIT_COVERAGE = 0.5
+# A key span this long (in words) accepts any clause inside it of at least CLAUSE_WORDS words.
+LONG_SPAN_WORDS = 12
+CLAUSE_WORDS = 3
+# A merged mark must be made mostly of the key spans it contains, and contain at most two.
+MERGE_SHARE = 0.6
+MERGE_MAX = 2
 
 
 @dataclass(frozen=True)
@@ -25,6 +56,9 @@ class KeySpan:
     labels: tuple[str, ...]
     rationale: str = ""
     text: str = ""
+    required: bool = True
+    role: str = "claim"  # "claim" (scored) or "ignore" (outside the task's scope)
+    where: str = ""  # the unit it sits in, e.g. "S7", so feedback can say where to look
 
 
 @dataclass(frozen=True)
@@ -39,7 +73,10 @@ class Mark:
 def key_spans_from(raw: Sequence[Mapping[str, object]]) -> list[KeySpan]:
     """Build ``KeySpan`` items from plain JSON (what hidden test cells carry)."""
     return [KeySpan(str(r["id"]), int(r["start"]), int(r["end"]),  # type: ignore[arg-type]
-                    tuple(r["labels"]), str(r.get("rationale", "")), str(r.get("text", "")))
+                    tuple(r.get("labels", ())),  # type: ignore[arg-type]
+                    str(r.get("rationale", "")), str(r.get("text", "")),
+                    bool(r.get("required", True)), str(r.get("role", "claim")),
+                    str(r.get("unit", "")))
             for r in raw]
 
 
@@ -82,51 +119,181 @@ def overlap(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:
     return 2 * len(ta & tb) / (len(ta) + len(tb))
 
 
+def label_credit(given: str, accepted: Sequence[str], wrong: float = WRONG_LABEL_CREDIT) -> float:
+    """1 for an accepted label; per-part credit for " · " labels; ``wrong`` otherwise."""
+    if given in accepted:
+        return 1.0
+    if LABEL_PART_SEPARATOR in given:
+        parts = given.split(LABEL_PART_SEPARATOR)
+        best = 0.0
+        for label in accepted:
+            other = label.split(LABEL_PART_SEPARATOR)
+            if len(other) == len(parts):
+                best = max(best, sum(a == b for a, b in zip(parts, other, strict=True))
+                           / len(parts))
+        return best
+    return wrong
+
+
+@dataclass
+class _Match:
+    marks: list[int]
+    coverage: float = 1.0  # share of the key span's words the marks cover (splits)
+    how: str = "match"
+    pieces: list[int] = field(default_factory=list)  # further pieces of a span already found
+
+
 def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
                 wrong_label_credit: float = WRONG_LABEL_CREDIT) -> ScoreResult:
-    """Soft F1 between marks and key spans.
+    """Soft F1 between marks and the key's required spans.
 
-    A key span is found when a mark shares at least half of their words (Dice >= 0.5); the
-    right label earns 1, another label ``wrong_label_credit``. Score = 2·credit / (marks + key),
-    so unmatched marks lower precision and missing spans lower recall.
+    Each required key span earns its label credit once when found (scaled down when a split
+    covers too little of it). Score = 2·credit / (required spans + counted marks), where a
+    counted mark is one matched key span or one extra mark, so unmatched marks lower
+    precision and missing spans lower recall; accepted extras and out-of-scope marks count
+    in neither.
     """
-    pairs = []
-    for ki, item in enumerate(key):
-        for mi, mark in enumerate(marks):
-            dice = overlap(text, (item.start, item.end), (mark.start, mark.end))
-            if dice >= MATCH_THRESHOLD:
-                pairs.append((mark.label in item.labels, dice, ki, mi))
-    pairs.sort(reverse=True)
-    matched_key: dict[int, int] = {}
-    used_marks: set[int] = set()
-    for _, _, ki, mi in pairs:
-        if ki not in matched_key and mi not in used_marks:
-            matched_key[ki] = mi
-            used_marks.add(mi)
+    tok = {i: tokens(text, m.start, m.end) for i, m in enumerate(marks)}
+    ktok = [tokens(text, k.start, k.end) for k in key]
+    ignored = {mi for mi, t in tok.items()
+               if t and any(k.role == "ignore" and len(t & kt) >= INSIDE * len(t)
+                            for k, kt in zip(key, ktok, strict=True))}
+    scored = [ki for ki, k in enumerate(key) if k.role != "ignore"]
+    live = [mi for mi in tok if tok[mi] and mi not in ignored]
+
+    def dice(mi: int, ki: int) -> float:
+        a, b = tok[mi], ktok[ki]
+        return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+    def inside(mi: int, ki: int) -> bool:
+        return len(tok[mi] & ktok[ki]) >= INSIDE * len(tok[mi])
+
+    # 1. One-to-one matches at Dice >= 0.5, the right label and the closest fit first.
+    matches: dict[int, _Match] = {}
+    used: set[int] = set()
+    pairs = sorted(((label_credit(marks[mi].label, key[ki].labels, wrong_label_credit),
+                     dice(mi, ki), key[ki].required, ki, mi)
+                    for ki in scored for mi in live if dice(mi, ki) >= MATCH_THRESHOLD),
+                   reverse=True)
+    for _, _, _, ki, mi in pairs:
+        if ki not in matches and mi not in used:
+            matches[ki] = _Match([mi])
+            used.add(mi)
+
+    # 2. Splits and clauses: unused marks lying inside a key span.
+    for ki in scored:
+        pieces = [mi for mi in live if mi not in used and inside(mi, ki)
+                  and not _fits_elsewhere(mi, ki, scored, key, tok, ktok)]
+        if not pieces:
+            continue
+        if ki in matches:  # more pieces of a span already found: absorbed, never extras
+            matches[ki].pieces.extend(pieces)
+            used.update(pieces)
+            continue
+        covered = len(frozenset().union(*(tok[mi] for mi in pieces)) & ktok[ki])
+        share = covered / len(ktok[ki])
+        clause = (len(ktok[ki]) >= LONG_SPAN_WORDS
+                  and any(len(tok[mi]) >= CLAUSE_WORDS for mi in pieces))
+        if clause or share >= SPLIT_COVERAGE or covered >= 2:
+            coverage = 1.0 if clause else min(1.0, share / SPLIT_COVERAGE)
+            matches[ki] = _Match(pieces, coverage, "clause" if clause else "split")
+            used.update(pieces)
+
+    # 3. Merges: one mark that contains up to two key spans and is mostly made of them.
+    for mi in live:
+        contained = [ki for ki in scored
+                     if len(ktok[ki] & tok[mi]) >= INSIDE * len(ktok[ki])]
+        if not 2 <= len(contained) <= MERGE_MAX:
+            continue
+        union = frozenset().union(*(ktok[ki] for ki in contained))
+        if len(union & tok[mi]) < MERGE_SHARE * len(tok[mi]):
+            continue
+        for ki in contained:
+            if ki not in matches:
+                matches[ki] = _Match([mi], how="merge")
+        used.add(mi)
+
+    # 4. Duplicates: a further mark of a key span already found (Dice >= 0.5) neither adds nor
+    #    costs, so marking a claim once more can never lower a score.
+    for mi in live:
+        if mi not in used and any(dice(mi, ki) >= MATCH_THRESHOLD for ki in matches):
+            used.add(mi)
+
     items: list[ItemResult] = []
     credit = 0.0
-    for ki, item in enumerate(key):
+    counted = 0
+    for ki in scored:
+        item = key[ki]
+        where = f" (in {item.where})" if item.where else ""
         quoted = repr(item.text or text[item.start:item.end])
-        if ki not in matched_key:
-            items.append(ItemResult(item.id, "missed", 0.0, f"{quoted} was not marked.",
-                                    item.rationale, item.labels))
+        found = matches.get(ki)
+        if found is None:
+            if item.required:
+                items.append(ItemResult(item.id, "missed", 0.0,
+                                        f"{quoted}{where} was not marked.",
+                                        item.rationale, item.labels))
             continue
-        mark = marks[matched_key[ki]]
-        if mark.label in item.labels:
-            credit += 1.0
-            items.append(ItemResult(item.id, "right", 1.0, f"{quoted} marked as {mark.label}.",
-                                    item.rationale, item.labels, mark.label))
+        given = [marks[mi].label for mi in found.marks]
+        if not item.required:
+            items.append(ItemResult(item.id, "unscored", 0.0,
+                                    f"{quoted}{where}: also a defensible mark; the key accepts "
+                                    "it but does not require it, so it neither adds nor costs.",
+                                    item.rationale, item.labels, given[0]))
+            continue
+        counted += 1
+        credits = [label_credit(g, item.labels, wrong_label_credit) for g in given]
+        labelled = sum(credits) / len(credits)
+        if found.pieces:  # a split around a one-to-one match: the pieces can only help
+            more = [label_credit(marks[mi].label, item.labels, wrong_label_credit)
+                    for mi in found.pieces]
+            labelled = max(labelled, (sum(credits) + sum(more)) / (len(credits) + len(more)))
+            given += [marks[mi].label for mi in found.pieces]
+        earned = labelled * found.coverage
+        credit += earned
+        shown = " + ".join(dict.fromkeys(given))
+        if found.how == "split" and found.coverage < 1.0:
+            items.append(ItemResult(item.id, "partly", earned,
+                                    f"{quoted}{where}: you marked only part of it.",
+                                    item.rationale, item.labels, shown))
+        elif labelled <= 0.0:
+            items.append(ItemResult(item.id, "wrong", 0.0,
+                                    f"{quoted}{where} found, but labelled {shown}; the key says "
+                                    f"{' or '.join(item.labels)}.", item.rationale,
+                                    item.labels, shown))
+        elif labelled >= 1.0:
+            items.append(ItemResult(item.id, "right", earned, f"{quoted}{where} marked as "
+                                    f"{shown}.", item.rationale, item.labels, shown))
         else:
-            credit += wrong_label_credit
-            items.append(ItemResult(item.id, "partly", wrong_label_credit,
-                                    f"{quoted} found, but labelled {mark.label}; the key says "
-                                    f"{' or '.join(item.labels)}.", item.rationale, item.labels,
-                                    mark.label))
-    for mi, mark in enumerate(marks):
-        if mi not in used_marks:
+            items.append(ItemResult(item.id, "partly", earned,
+                                    f"{quoted}{where} found, but labelled {shown}; the key says "
+                                    f"{' or '.join(item.labels)}.", item.rationale,
+                                    item.labels, shown))
+    for mi in live:
+        if mi not in used:
+            counted += 1
+            mark = marks[mi]
             items.append(ItemResult(f"extra-{mark.start}-{mark.end}", "extra", 0.0,
                                     f"{text[mark.start:mark.end]!r} ({mark.label}) is not in the "
                                     "key for this task.", ""))
-    denominator = len(marks) + len(key)
-    score = clamp01(2 * credit / denominator) if denominator and key else 0.0
-    return ScoreResult(score, tuple(items))
+    required = sum(1 for ki in scored if key[ki].required)
+    notes = (f"{len(ignored)} mark(s) in sentences this task does not ask about were "
+             "left out of the score.",) if ignored else ()
+    denominator = required + counted
+    score = clamp01(2 * credit / denominator) if denominator and required else 0.0
+    return ScoreResult(score, tuple(items), notes)
+
+
+def _fits_elsewhere(mi: int, ki: int, scored: Sequence[int], key: Sequence[KeySpan],
+                    tok: Mapping[int, frozenset[int]], ktok: Sequence[frozenset[int]]) -> bool:
+    """True when a mark inside key span ``ki`` is a closer fit for a smaller key span.
+
+    A short phrase inside a sentence-sized key span (an omission) may also be its own key
+    item (a loaded word inside it); it should not be swallowed as a piece of the big span.
+    """
+    for other in scored:
+        if other == ki or not ktok[other] or len(ktok[other]) >= len(ktok[ki]):
+            continue
+        shared = len(tok[mi] & ktok[other])
+        if shared and 2 * shared / (len(tok[mi]) + len(ktok[other])) >= MATCH_THRESHOLD:
+            return True
+    return False

@@ -6,6 +6,7 @@ no key); self-checks in the widgets call the same builders. A test keeps the two
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,16 @@ FRAMING_LABELS = {
     "intensifier": "intensifier", "hedge_removed": "hedge removed",
     "causal_connective": "causal link", "agentless_passive": "agentless passive",
     "vague_attribution": "vague attribution", "omission": "omission",
+    "hedge_present": "hedge still present", "reporting_verb": "reporting verb",
+    "time_expression": "time word", "nominalisation": "nominalisation",
 }
+# Capstone verdicts on whole sentences: what a careful reader can do with each.
+VERDICT_LABELS = {"as_stated": "usable as stated", "with_source": "usable only with its source",
+                  "do_not_accept": "do not accept as stated"}
+# Lesson 1 marks claims in the sentences that have sources, where attribution varies.
+FOCUS_UNITS = ("S2", "S7", "S9", "S12")
+CLAIM_CHECK_LABELS = tuple(f"{a} · {v}" for a in ("own voice", "attributed")
+                           for v in VERIFICATION_LABELS.values())
 CLOSENESS_LABELS = {"direct_participant": "took part", "local_observer": "local observer",
                     "official_remote": "official, at a distance", "secondhand": "second-hand",
                     "unknown": "cannot tell"}
@@ -46,7 +56,7 @@ def _claim_spans(key: Key, label_of: Callable[[dict[str, Any]], Sequence[str]]) 
     article = load_article(key.article_id)
     spans = [{"id": c["id"], "start": c["span"]["start"], "end": c["span"]["end"],
               "text": c["span"]["text"], "labels": list(dict.fromkeys(label_of(c))),
-              "rationale": c["rationale"]} for c in key.claims]
+              "rationale": c["rationale"], "unit": c["unit"]} for c in key.claims]
     return {"text": article.text, "spans": spans}
 
 
@@ -60,6 +70,55 @@ def attribution_key(key: Key) -> dict[str, Any]:
 
 def verification_key(key: Key) -> dict[str, Any]:
     return _claim_spans(key, lambda c: _accepted(c, "verification", VERIFICATION_LABELS))
+
+
+def claim_check_key(key: Key, units: Sequence[str] = FOCUS_UNITS) -> dict[str, Any]:
+    """Lesson 1's one pass: each claim of the focus sentences, with attribution · verification.
+
+    Sentences outside the focus become ``role: "ignore"`` spans, so marks there neither earn
+    nor cost anything.
+    """
+    article = load_article(key.article_id)
+
+    def labels(claim: dict[str, Any]) -> list[str]:
+        return [f"{a} · {v}" for a in _accepted(claim, "attribution", ATTRIBUTION_LABELS)
+                for v in _accepted(claim, "verification", VERIFICATION_LABELS)]
+
+    spans = [{**s, "rationale": before_tracing(s["rationale"])}
+             for s in _claim_spans(key, labels)["spans"] if s["unit"] in units]
+    spans += _out_of_scope(article, units, CLAIM_CHECK_LABELS)
+    return {"text": article.text, "spans": spans}
+
+
+TRACING_WORDS = re.compile(r"\boriginal\b|\bCNBC\b|Financial Times|\brewrit", re.IGNORECASE)
+
+
+def before_tracing(rationale: str) -> str:
+    """A rationale without the sentences that give away what lesson 3 discovers (the original)."""
+    sentences = re.split(r"(?<=[.!?])\s+", rationale)
+    kept = [s for s in sentences if not TRACING_WORDS.search(s)]
+    return " ".join(kept) if kept else rationale
+
+
+def _out_of_scope(article: Any, units: Sequence[str], labels: Sequence[str]) -> list[dict]:
+    return [{"id": f"scope-{u.id}", "start": u.start, "end": u.end, "text": u.text,
+             "labels": list(labels), "rationale": "", "unit": u.id, "role": "ignore"}
+            for u in article.units if u.id not in units]
+
+
+def verdict_key(key: Key) -> dict[str, Any]:
+    """Capstone: a verdict on a few whole sentences, new judgement drawing on lessons 3-5."""
+    article = load_article(key.article_id)
+    verdicts = key.article_level.get("verdicts", [])
+    spans = []
+    for v in verdicts:
+        unit = article.unit(v["unit"])
+        spans.append({"id": v["id"], "start": unit.start, "end": unit.end, "text": unit.text,
+                      "labels": [VERDICT_LABELS[x] for x in
+                                 dict.fromkeys([v["verdict"], *v.get("also_acceptable", [])])],
+                      "rationale": v["rationale"], "unit": v["unit"]})
+    spans += _out_of_scope(article, [v["unit"] for v in verdicts], VERDICT_LABELS.values())
+    return {"text": article.text, "spans": spans}
 
 
 def reliance_key(key: Key) -> dict[str, Any]:
@@ -78,7 +137,8 @@ def framing_key(key: Key, types: Sequence[str] | None = None) -> dict[str, Any]:
               "text": f["span"]["text"],
               "labels": [FRAMING_LABELS[t]
                          for t in dict.fromkeys([f["type"], *f.get("also_acceptable", [])])],
-              "rationale": f["rationale"]}
+              "rationale": f["rationale"], "unit": f["unit"],
+              "required": f.get("required", True)}
              for f in key.framing if types is None or f["type"] in types]
     return {"text": article.text, "spans": spans}
 
@@ -87,7 +147,7 @@ def link_key(key: Key, claim_ids: Sequence[str] | None = None) -> dict[str, Any]
     claims = [c for c in key.claims if claim_ids is None or c["id"] in claim_ids]
     return {"items": {c["id"]: {"choice": c["source"],
                                 "also": c.get("also_acceptable", {}).get("source", []),
-                                "rationale": c["rationale"]} for c in claims},
+                                "rationale": before_tracing(c["rationale"])} for c in claims},
             "names": {c["id"]: f"{c['id']} ({c['paraphrase']})" for c in claims},
             "choice_names": _source_names(key)}
 
@@ -120,11 +180,14 @@ def rating_key(key: Key) -> dict[str, Any]:
 
 def matrix_claims(key: Key) -> list[str]:
     """The seed claims the comparison task asks about: those the accounts speak to most."""
+    listed = key.data.get("task_claims", {}).get("corroboration.matrix")
+    if listed is not None:  # a course edition's public key lists them (no alignment tables)
+        return list(listed)
     accounts = load_accounts(key.article_id)
     counted = {c["id"]: sum(1 for a in accounts if c["id"] in a.data["alignment"])
                for c in key.claims}
     ranked = sorted((cid for cid, n in counted.items() if n >= 2), key=lambda c: -counted[c])
-    return sorted(ranked[:10])
+    return sorted(ranked[:8])  # eight rows × six accounts fits the lesson's 45 minutes
 
 
 def matrix_key(key: Key) -> dict[str, Any]:
@@ -143,11 +206,17 @@ def matrix_key(key: Key) -> dict[str, Any]:
 
 
 def calibration_claims(key: Key) -> list[str]:
-    return [c["id"] for c in key.claims if "later_reporting" in c]
+    """The claims the confidence sliders ask about (those with a scored later outcome)."""
+    listed = key.data.get("task_claims", {}).get("weighing.calibration")
+    if listed is not None:
+        return list(listed)
+    return [c["id"] for c in key.claims
+            if c.get("later_reporting", {}).get("calibration", "later_reporting" in c)]
 
 
 def calibration_key(key: Key) -> dict[str, Any]:
-    claims = [c for c in key.claims if "later_reporting" in c]
+    chosen = set(calibration_claims(key))
+    claims = [c for c in key.claims if c["id"] in chosen]
     return {"outcomes": {c["id"]: c["later_reporting"]["outcome"] for c in claims},
             "rationales": {c["id"]: c["later_reporting"]["summary"] for c in claims}}
 
@@ -157,6 +226,8 @@ TASKS: dict[str, Task] = {t.id: t for t in [
          "Find the factual claims and mark who they are attributed to"),
     Task("claims.verification", "spans", tuple(VERIFICATION_LABELS.values()), verification_key,
          "Mark how far each claim is confirmed"),
+    Task("claims.focused", "spans", CLAIM_CHECK_LABELS, claim_check_key,
+         "Mark each claim in S2, S7, S9 and S12: who stands behind it, and is it confirmed?"),
     Task("sources.links", "links", (), link_key, "Link each claim to the source it rests on"),
     Task("sources.ratings", "ratings", (), rating_key, "Rate each source"),
     Task("corroboration.matrix", "matrix", ("corroborates", "contradicts", "silent"), matrix_key,
@@ -170,6 +241,8 @@ TASKS: dict[str, Task] = {t.id: t for t in [
          "Say how likely each claim is to be true"),
     Task("capstone.reliance", "spans", ("named source", "anonymous source", "no source given"),
          reliance_key, "Mark what each claim rests on"),
+    Task("capstone.verdicts", "spans", tuple(VERDICT_LABELS.values()), verdict_key,
+         "Say what a careful reader can do with each sentence"),
 ]}
 
 

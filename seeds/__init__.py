@@ -2,7 +2,8 @@
 
 from .accounts import Account, load_accounts
 from .article import Article, SeedError, Unit, list_articles, load_article
-from .key import Key, load_key, load_schema
+from .edition import edition
+from .key import Key, load_key, load_lesson_key, load_schema
 from .validation import Problem, validate_article_dir
 
 __all__ = [
@@ -12,10 +13,12 @@ __all__ = [
     "Problem",
     "SeedError",
     "Unit",
+    "edition",
     "list_articles",
     "load_accounts",
     "load_article",
     "load_key",
+    "load_lesson_key",
     "load_schema",
     "validate_article_dir",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .article import SEEDS_DIR, SeedError, article_dir, read_json
+from .edition import COURSE, KEY_WITHHELD, edition
 
 SCHEMA_DIR = SEEDS_DIR / "schema"
 
@@ -91,6 +92,8 @@ def load_key(article_id: str | Path = "isis-morale-2014", *, validate: bool = Tr
     ``sourcewise validate`` and the tests).
     """
     path = article_dir(article_id) / "key.json"
+    if not path.exists() and edition() == COURSE:
+        raise SeedError(KEY_WITHHELD)
     data = read_json(path)
     check_shape(data)
     if validate:
@@ -105,3 +108,38 @@ def load_key(article_id: str | Path = "isis-morale-2014", *, validate: bool = Tr
             where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
             raise SeedError(f"key.json: {where}: {first.message} ({len(errors)} problem(s))")
     return Key(data)
+
+
+PUBLIC_KEY_FILE = "public_key.json"
+
+
+def public_key_data(key: Key, claim_ids: list[str],
+                    task_claims: dict[str, list[str]]) -> dict[str, Any]:
+    """What of a key the questions themselves show, and nothing that answers them.
+
+    The claims that grid and slider tasks ask about (id, sentence, words, paraphrase), each
+    source's name and whether it is the writer's own voice, and which claims each such task
+    asks about. No labels, no verification or attribution, no rationales, no outcomes.
+    """
+    wanted = set(claim_ids)
+    claims = [{"id": c["id"], "unit": c["unit"], "paraphrase": c["paraphrase"],
+               "span": {k: c["span"][k] for k in ("start", "end", "text")}}
+              for c in key.claims if c["id"] in wanted]
+    sources = [{"id": s["id"], "named_as": s["named_as"],
+                "type": "writer" if s["type"] == "writer" else "cited"} for s in key.sources]
+    return {"article_id": key.article_id, "public": True, "claims": claims, "sources": sources,
+            "framing": [], "article_level": {},
+            "task_claims": {task: list(ids) for task, ids in task_claims.items()}}
+
+
+def load_lesson_key(article_id: str | Path = "isis-morale-2014") -> Key:
+    """The key a lesson shows: the full key where it is installed (self-study), otherwise the
+    public part a course edition carries (``public_key.json``)."""
+    folder = article_dir(article_id)
+    if (folder / "key.json").exists():
+        return load_key(article_id, validate=False)
+    public = folder / PUBLIC_KEY_FILE
+    if public.exists():
+        return Key(read_json(public))
+    raise SeedError(KEY_WITHHELD if edition() == COURSE else
+                    f"{folder.name}: no key.json (and no {PUBLIC_KEY_FILE}) in {folder}")

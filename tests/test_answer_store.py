@@ -54,10 +54,10 @@ def test_no_writes_under_grading_or_headless_runs(tmp_path: Path, monkeypatch: p
 
 @pytest.mark.parametrize(("content", "words"), [
     (b"", "empty"),
-    (b'{"schema_version": 1, "answers": {"q1": {"val', "damaged"),
+    (b'{"schema_version": 1, "answers": {"q1": {"val', "cut short"),
     (b"\xff\xfe\x00garbage", "UTF-8"),
     (b'{"schema_version": 99, "answers": {}}', "another version"),
-    (b"[1, 2, 3]", "not a Sourcewise answer file"),
+    (b"[1, 2, 3]", "not a Sourcewise answers file"),
 ])
 def test_damaged_file_is_reported_kept_aside_and_not_lost(tmp_path: Path, content: bytes,
                                                           words: str) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from course_builder import LESSON, STUDENTS, graded_course, source_cells
 
-from sourcewise.grading.export import export_course
+from sourcewise.grading.pipeline.export import export_course
 
 pytestmark = pytest.mark.nbgrader
 
@@ -36,4 +36,4 @@ def test_item_rows_carry_scores_and_explanations(exported):
     assert set(auto["task"]) == {c.task for c in cells if c.autograded}
     assert auto["explanation"].str.startswith("Score:").all()
     corrupt = items[(items["student"] == "corrupt") & (items["kind"] == "auto")]
-    assert corrupt["reason"].str.contains("damaged").all()
+    assert corrupt["reason"].str.contains("not valid JSON").all()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from course_builder import fixture_lesson
 
-from sourcewise.grading.lesson_cells import graded_cells, hidden_key, split_hidden
+from sourcewise.grading.pipeline.lesson_cells import graded_cells, hidden_key, split_hidden
 from sourcewise.grading.task_keys import task_key
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from course_builder import LESSON, STUDENTS, graded_course, make_course
 
-from sourcewise.grading.autograde import autograde_course, is_graded
-from sourcewise.grading.course import recorded_grades
-from sourcewise.grading.kernel_free import score_class
+from sourcewise.grading.pipeline.autograde import autograde_course, is_graded
+from sourcewise.grading.pipeline.kernel_free import score_class
+from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
@@ -59,8 +59,9 @@ def test_kernel_free_scores_equal_autograde_on_every_item_it_scores(sequential) 
     for score in scored:
         recorded = grades[(score.student, score.lesson, score.grade_id)][0]
         assert recorded == pytest.approx(score.points, abs=1e-12), score
+    # A notebook that does not parse does not stop its saved answers from being scored.
     unreadable = [s for s in scores if s.student == "unreadable" and s.status != "manual"]
-    assert unreadable and all(s.status == "unreadable_notebook" for s in unreadable)
+    assert unreadable and all(s.status == "scored" for s in unreadable)
 
 
 def _worker_pids(parent: int) -> list[int]:
@@ -79,7 +80,8 @@ def _worker_pids(parent: int) -> list[int]:
 
 
 def test_a_killed_worker_does_not_corrupt_the_gradebook(sequential, tmp_path: Path) -> None:
-    """Is the submission a worker was grading retried, and the gradebook left whole?"""
+    """Under --execute, is the submission a killed kernel worker was grading retried, the
+    gradebook left whole, and every grade equal to the default (answers) run's?"""
     course = same_submissions(sequential.path, tmp_path)
     killed: list[int] = []
 
@@ -95,7 +97,7 @@ def test_a_killed_worker_does_not_corrupt_the_gradebook(sequential, tmp_path: Pa
 
     thread = threading.Thread(target=kill_one_worker, daemon=True)
     thread.start()
-    autograde_course(course, jobs=2, progress=False)
+    autograde_course(course, jobs=2, progress=False, execute=True)
     thread.join()
     assert killed, "no worker was found to kill"
     db = course / "gradebook.db"
@@ -107,8 +109,8 @@ def test_a_killed_worker_does_not_corrupt_the_gradebook(sequential, tmp_path: Pa
 def test_ctrl_c_stops_cleanly_and_a_rerun_grades_only_the_rest(sequential,
                                                                tmp_path: Path) -> None:
     course = same_submissions(sequential.path, tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "sourcewise.grading.cli", "autograde",
-                             str(course), "--jobs", "2"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "sourcewise.grading.pipeline.cli", "autograde",
+                             str(course), "--jobs", "2", "--execute"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -122,8 +124,9 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_grades_only_the_rest(sequential,
     assert "run the same command again" in err
     graded_first = {s for s in STUDENTS if is_graded(course, s, LESSON)}
     assert 2 <= len(graded_first) < len(STUDENTS)
-    rerun = subprocess.run([sys.executable, "-m", "sourcewise.grading.cli", "autograde",
-                            str(course), "--jobs", "2"], capture_output=True, text=True,
+    rerun = subprocess.run([sys.executable, "-m", "sourcewise.grading.pipeline.cli", "autograde",
+                            str(course), "--jobs", "2", "--execute"], capture_output=True,
+                           text=True,
                            timeout=300)
     assert f"skipped {len(graded_first)} already graded" in rerun.stdout
     assert all_grades(course) == all_grades(sequential.path)

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sourcewise.grading.item_grading import score_task
-from sourcewise.grading.lesson_cells import graded_cells
-from sourcewise.grading.simulated_class import class_plan, simulate_answers
+from sourcewise.grading.pipeline.lesson_cells import graded_cells
+from sourcewise.grading.pipeline.simulated_class import class_plan, simulate_answers
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from course_builder import LESSON, fixture_lesson
 
-from sourcewise.grading.student_lab import MANIFEST, lab_command, open_lab
+from sourcewise.grading.pipeline.student_lab import (
+    MANIFEST,
+    lab_command,
+    lab_environment,
+    open_lab,
+)
 
 pytestmark = pytest.mark.nbgrader
 
@@ -64,3 +70,17 @@ def test_lab_command_is_local_and_promptless(tmp_path):
     settings = tmp_path / ".sourcewise" / "lab-settings" / "@jupyterlab" / \
         "apputils-extension" / "notification.jupyterlab-settings"
     assert json.loads(settings.read_text())["fetchNews"] == "false"
+
+
+def test_student_lab_config_hides_nbgrader_instructor_tools(tmp_path):
+    """Is the page config on the student lab's config path, and only on its own?"""
+    base = {"JUPYTER_CONFIG_PATH": "/elsewhere"}
+    env = lab_environment(tmp_path, base)
+    first, rest = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    assert rest == "/elsewhere" and base == {"JUPYTER_CONFIG_PATH": "/elsewhere"}
+    page_config = json.loads((Path(first) / "labconfig" / "page_config.json").read_text())
+    disabled = {name for name, off in page_config["disabledExtensions"].items() if off}
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+            "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:validate-assignment",
+            "@jupyter/nbgrader:menu"} == disabled
+    assert Path(first).is_relative_to(tmp_path)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sourcewise.grading.cli import main
+from sourcewise.grading.pipeline.cli import main
 from sourcewise.seeds import validate_article_dir
 from sourcewise.seeds.article import SEEDS_DIR
 

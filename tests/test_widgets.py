@@ -289,7 +289,7 @@ def test_comparison_needs_another_account(tmp_path: Path) -> None:
 
 # -- self-check feedback -------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", WIDGETS)
-def test_self_study_check_explains_and_course_mode_only_counts(
+def test_self_study_check_explains_and_course_mode_says_only_what_is_open(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     widget = make(kind, tmp_path)
     answer_from_browser(widget, WIDGETS[kind][1])
@@ -301,11 +301,12 @@ def test_self_study_check_explains_and_course_mode_only_counts(
 
     monkeypatch.setenv("SOURCEWISE_MODE", "course")
     course = widget.check()
-    assert course.mode == "course"
-    assert course.lines() == [course.summary(),
-                              "Course mode: your instructor's grading gives the details."]
-    assert "right" in course.summary()
-    assert "<li" not in widget.feedback_html and "Why" not in widget.feedback_html
+    text = str(course).replace("what is right or wrong", "")
+    assert "still open" in text
+    # No verdicts and no counts of them: a student cannot climb to full marks item by item.
+    for word in ("right", "wrong", "missed", "partly", "Why"):
+        assert word not in text and word not in widget.feedback_html.replace(
+            "what is right or wrong", "")
     for claim in KEY.claims:
         assert claim["rationale"] not in widget.feedback_html
 
@@ -332,3 +333,23 @@ def test_importing_widgets_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_fifty_percent_is_an_answer_and_not_set_is_kept_apart(tmp_path: Path) -> None:
+    """Does 50 % save as 50, and does a reason alone save as "not set" rather than 50?"""
+    widget = make("confidence", tmp_path)
+    answer = {"C15": {"p": 50.0, "reason": ""},
+              "C20": {"p": None, "reason": "one outlet only"}}
+    answer_from_browser(widget, answer)
+    assert on_disk(tmp_path)["answers"]["q"]["value"] == answer
+    again = make("confidence", tmp_path)
+    assert again.value == answer
+    widget.judge("C20", None, "")  # "Not set" with no reason: the claim is unanswered again
+    assert on_disk(tmp_path)["answers"]["q"]["value"] == {"C15": {"p": 50.0, "reason": ""}}
+
+
+def test_comparison_panes_are_titled_like_their_matrix_columns(tmp_path: Path) -> None:
+    widget = make("comparison", tmp_path)
+    columns = [c["label"] for c in widget.grids[0]["columns"]]
+    assert [p["title"] for p in widget.panes[1:]] == columns
+    assert all(p["headline"] for p in widget.panes[1:])

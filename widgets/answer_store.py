@@ -7,13 +7,21 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
-ANSWERS_FOLDER = "answers"
+from sourcewise.grading.answer_file import (
+    ANSWERS_FOLDER,
+    SCHEMA_VERSION,
+    AnswerFile,
+    answers_path,
+    read_answers,
+)
+
+__all__ = ["ANSWERS_FOLDER", "SCHEMA_VERSION", "AnswerStore", "AnswerStoreError", "answers_path",
+           "load_answers", "writes_allowed"]
+
 READ_ONLY_VARIABLES = ("NBGRADER_EXECUTION", "SOURCEWISE_READ_ONLY")
 
 
@@ -24,45 +32,6 @@ class AnswerStoreError(RuntimeError):
 def writes_allowed() -> bool:
     """False while nbgrader executes a notebook or a run is marked read-only (headless runs)."""
     return not any(os.environ.get(name) for name in READ_ONLY_VARIABLES)
-
-
-def answers_path(lesson: str, folder: str | Path | None = None) -> Path:
-    """Where a lesson's answers live: ``answers/<lesson>.json`` beside the notebook."""
-    return Path(folder if folder is not None else Path.cwd()) / ANSWERS_FOLDER / f"{lesson}.json"
-
-
-@dataclass
-class _Snapshot:
-    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    stale: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    problem: str | None = None
-
-
-def _read(path: Path) -> _Snapshot:
-    """Parse the answer file; any defect becomes ``problem`` instead of an exception."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return _Snapshot()
-    except OSError as err:
-        return _Snapshot(problem=f"could not be read ({err.strerror})")
-    if not raw.strip():
-        return _Snapshot(problem="is empty")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return _Snapshot(problem="is not UTF-8 text")
-    except json.JSONDecodeError as err:
-        return _Snapshot(problem=f"is damaged or cut short (JSON error at line {err.lineno})")
-    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        return _Snapshot(problem="is not a Sourcewise answer file")
-    version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
-        return _Snapshot(problem=f"was written by another version of Sourcewise "
-                                 f"(format {version!r}, this one reads {SCHEMA_VERSION})")
-    answers = {k: v for k, v in data["answers"].items() if isinstance(v, dict) and "value" in v}
-    stale = data.get("stale") if isinstance(data.get("stale"), dict) else {}
-    return _Snapshot(answers=answers, stale=stale)
 
 
 def _atomic_write(path: Path, payload: dict[str, Any]) -> None:
@@ -99,7 +68,7 @@ class AnswerStore:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.notices: list[str] = []
-        self._snapshot = _read(self.path)
+        self._snapshot = read_answers(self.path)
         if self._snapshot.problem:
             self.notices.append(
                 f"Your saved answers file {self.path.name} {self._snapshot.problem}. "
@@ -127,10 +96,10 @@ class AnswerStore:
 
     def all(self) -> dict[str, Any]:
         """Every saved value by question id."""
-        return {qid: entry["value"] for qid, entry in self._snapshot.answers.items()}
+        return self._snapshot.values()
 
     def reload(self) -> None:
-        self._snapshot = _read(self.path)
+        self._snapshot = read_answers(self.path)
 
     # -- writing -----------------------------------------------------------------------------
     def set(self, question_id: str, value: Any, *, fingerprint: str | None = None,
@@ -153,10 +122,10 @@ class AnswerStore:
         lock = FileLock(str(self.path) + ".lock", timeout=self.lock_timeout)
         try:
             with lock:
-                current = _read(self.path)
+                current = read_answers(self.path)
                 if current.problem:
                     self._keep_aside(current.problem)
-                    current = _Snapshot()
+                    current = AnswerFile()
                 old = current.answers.get(question_id)
                 other_text = fingerprint and old and old.get("fingerprint") not in (None,
                                                                                    fingerprint)

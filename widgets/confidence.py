@@ -32,7 +32,7 @@ class ConfidenceSliders(PersistentView):
                          model=model, task_id=task_id, article_id=article.id, prompt=prompt,
                          claims=claims)
 
-    def judge(self, claim_id: str, percent: float, reason: str = "") -> None:
+    def judge(self, claim_id: str, percent: float | None, reason: str = "") -> None:
         self.model.judge(claim_id, percent, reason)
         self.push()
 

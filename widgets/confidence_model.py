@@ -12,7 +12,11 @@ MAX_REASON = 300
 
 @dataclass
 class ConfidenceModel:
-    """Per claim: ``{"p": 0..100, "reason": "..."}``; claims not yet judged are absent."""
+    """Per claim: ``{"p": 0..100 or None, "reason": "..."}``; claims not yet judged are absent.
+
+    ``p`` is None ("not set") while only a reason has been written: 50 % is an answer a
+    student can give, so it must never stand for "not set".
+    """
 
     claims: tuple[str, ...]
     judgements: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -21,15 +25,22 @@ class ConfidenceModel:
         if not self.claims:
             raise AnswerModelError("a confidence task needs at least one claim")
 
-    def judge(self, claim_id: str, percent: float, reason: str = "") -> None:
+    def judge(self, claim_id: str, percent: float | None, reason: str = "") -> None:
+        """Set a claim's confidence (None: not set) and reason; both empty removes the entry."""
         if claim_id not in self.claims:
             raise AnswerModelError(f"claim {claim_id!r} is not part of this task")
-        if isinstance(percent, bool) or not isinstance(percent, int | float):
-            raise AnswerModelError(f"confidence must be a number from 0 to 100, not {percent!r}")
-        if not 0 <= percent <= 100:
-            raise AnswerModelError(f"confidence must be from 0 to 100 %, not {percent}")
+        if percent is not None:
+            if isinstance(percent, bool) or not isinstance(percent, int | float):
+                raise AnswerModelError(
+                    f"confidence must be a number from 0 to 100, not {percent!r}")
+            if not 0 <= percent <= 100:
+                raise AnswerModelError(f"confidence must be from 0 to 100 %, not {percent}")
         reason = " ".join(str(reason).split())[:MAX_REASON]
-        self.judgements[claim_id] = {"p": float(percent), "reason": reason}
+        if percent is None and not reason:
+            self.judgements.pop(claim_id, None)
+            return
+        self.judgements[claim_id] = {"p": None if percent is None else float(percent),
+                                     "reason": reason}
 
     def to_value(self) -> dict[str, dict[str, Any]]:
         return {c: dict(j) for c, j in self.judgements.items()}

@@ -7,14 +7,20 @@ import os
 from dataclasses import dataclass
 
 from sourcewise.grading.score_result import ScoreResult
+from sourcewise.seeds.edition import COURSE, edition
 
 MODE_VARIABLE = "SOURCEWISE_MODE"
+COURSE_NOTE = ("Course mode: this check says what is unfinished, never what is right or wrong. "
+               "Your instructor grades your saved answers.")
 # Listing every missed item would hand over the whole key after one click; show a few as hints.
 MISSED_SHOWN = 3
 
 
 def mode() -> str:
-    """``course`` when the environment says so (graded release), otherwise ``self-study``."""
+    """``course`` in a course edition (fixed at install: no variable turns it off), or when
+    ``SOURCEWISE_MODE=course`` asks a full edition to behave like one; else ``self-study``."""
+    if edition() == COURSE:
+        return "course"
     chosen = os.environ.get(MODE_VARIABLE, "").strip().lower()
     return "course" if chosen == "course" else "self-study"
 
@@ -40,8 +46,8 @@ class Feedback:
         return f"{self.title}: " + ", ".join(parts) + "."
 
     def lines(self) -> list[str]:
-        if self.mode == "course":
-            return [self.summary(), "Course mode: your instructor's grading gives the details."]
+        if self.mode == "course":  # never counts: they would let a student climb item by item
+            return [f"{self.title}: {COURSE_NOTE}"]
         out = [self.summary()]
         for item in shown_items(self.result):
             out.append(f"[{item.status}] {item.message}")
@@ -61,9 +67,9 @@ class Feedback:
 
 def to_html(feedback: Feedback) -> str:
     """HTML list of the feedback, one entry per item."""
-    head = f"<p><strong>{html.escape(feedback.summary())}</strong></p>"
     if feedback.mode == "course":
-        return head + "<p>Course mode: your instructor's grading gives the details.</p>"
+        return f"<p>{html.escape(feedback.title)}: {html.escape(COURSE_NOTE)}</p>"
+    head = f"<p><strong>{html.escape(feedback.summary())}</strong></p>"
     rows = []
     for item in shown_items(feedback.result):
         why = (f"<br><em>Why:</em> {html.escape(item.rationale)}"
@@ -90,3 +96,22 @@ def shown_items(result: ScoreResult) -> list:
 
 def hidden_missed(result: ScoreResult) -> int:
     return max(0, result.count("missed") - MISSED_SHOWN)
+
+
+@dataclass(frozen=True)
+class CourseCheck:
+    """A course-mode self-check: what the answer still lacks, from the answer alone."""
+
+    title: str
+    gaps: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        return [f"{self.title}: what is still open", *self.gaps, COURSE_NOTE]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(gap)}</li>" for gap in self.gaps)
+        return (f"<p><strong>{html.escape(self.title)}: what is still open</strong></p>"
+                f"<ul>{items}</ul><p>{html.escape(COURSE_NOTE)}</p>")

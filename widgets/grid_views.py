@@ -91,9 +91,11 @@ class Comparison(GridView):
         panes = [{"id": "seed", "title": "The seed article", "badge": "",
                   "meta": "Unsigned, undated copy (see lesson 3 for where it comes from).",
                   "paragraphs": [u.text for u in article.units]}]
-        panes += [{"id": a.id, "title": a.data["headline"], "badge": a.label,
-                   "meta": f"{a.data['outlet']} (fictional), {a.data['date']}: "
-                           f"{a.data['perspective']}",
+        # A pane is titled by its outlet, the name its matrix column has too; the headline
+        # follows as the pane's first line.
+        panes += [{"id": a.id, "title": a.data["outlet"], "headline": a.data["headline"],
+                   "badge": a.label,
+                   "meta": f"Fictional outlet, {a.data['date']}: {a.data['perspective']}",
                    "paragraphs": [p for p in a.text.split("\n") if p.strip()]} for a in accounts]
         grids = [{"id": "matrix", "title": "For each claim of the seed: what does each account do?",
                   "row_header": "Seed claim", "rows": _claim_rows(key, claim_ids),

@@ -6,9 +6,22 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sourcewise.seeds import load_accounts, load_article, load_key
+from sourcewise.seeds import load_accounts, load_article, load_lesson_key
 
 from .answer_store import AnswerStore, answers_path
+
+
+class Points(float):
+    """A self-check's score: a plain float to nbgrader (its text is the number), shown to the
+    student as "1.29 of 3 points"."""
+
+    def __new__(cls, value: float, out_of: float) -> Points:
+        made = super().__new__(cls, value)
+        made.out_of = float(out_of)
+        return made
+
+    def _repr_markdown_(self) -> str:
+        return f"**{float(self):.2f} of {self.out_of:g} points** (self-check)"
 
 
 class Lesson:
@@ -21,7 +34,8 @@ class Lesson:
                  folder: str | Path | None = None) -> None:
         self.id = lesson_id
         self.article = load_article(article_id)
-        self.key = load_key(article_id, validate=False)
+        # The full key in self-study; in a course edition only what the questions show.
+        self.key = load_lesson_key(article_id)
         self.store = AnswerStore(answers_path(lesson_id, folder))
 
     @property
@@ -69,17 +83,17 @@ class Lesson:
                                  store=self.store, task_id=task, prompt=prompt)
 
     def self_score(self, question_id: str, task_id: str, points: float,
-                   claims: list[str] | None = None) -> float:
-        """Self-check for a graded cell: the saved answer's points against the packaged key.
+                   claims: list[str] | None = None) -> Points | None:
+        """Self-check for a graded cell (the grade itself is computed by the instructor).
 
-        Prints what is missing in plain words; never raises. While nbgrader autogrades, it stays
-        silent and returns 0.0 (the hidden tests that follow give the real score); under
-        ``nbgrader validate`` (the release has no hidden tests) its score is the cell's value.
+        Self-study: the saved answer's points against the packaged key, shown as "1.29 of 3
+        points", with what is missing in plain words. Course mode: only whether an answer is
+        saved (no key, no score). Never raises; while nbgrader executes it stays silent.
         """
         import os
 
         if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-            return 0.0
+            return None
         try:
             from sourcewise.grading.item_grading import is_empty, score_task
             from sourcewise.grading.task_keys import task, task_key
@@ -90,14 +104,19 @@ class Lesson:
             if is_empty(answer):
                 print(f"No saved answer to {question_id} yet: answer in its widget above, "
                       "then run this cell again. (Unanswered items score 0.)")
-                return 0.0
+                return Points(0.0, points)
+            if mode() == "course":
+                print(f"Your answer to {question_id} is saved in {self.answers_file.name}. "
+                      "Your instructor grades it from that file; the widget's "
+                      "'Check my answer' says what is still open.")
+                return None
             result = score_task(task(task_id).kind, answer,
                                 task_key(task_id, self.article.id, claims))
             print(Feedback(task(task_id).title, result, mode()).summary())
-            return result.points(points)
+            return Points(result.points(points), points)
         except Exception as err:  # a self-check must never stop "Run All"
             print(f"The self-check for {question_id} could not run ({err}).")
-            return 0.0
+            return Points(0.0, points)
 
     def answer(self, question_id: str, default: Any = None) -> Any:
         """A saved answer as it is on disk now (e.g. to reuse the orientation pre-assessment)."""

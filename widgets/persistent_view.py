@@ -14,7 +14,7 @@ from sourcewise.seeds import Article, Key
 
 from .annotation_model import AnswerModelError
 from .answer_store import AnswerStore, AnswerStoreError
-from .feedback import Feedback, mode
+from .feedback import CourseCheck, Feedback, mode
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -145,8 +145,9 @@ class PersistentView(anywidget.AnyWidget):
 
         return task_key(task_id, self.article_id, self.claim_ids())
 
-    def check(self, task_id: str | None = None) -> Feedback:
-        """Compare the answer with the key; detail depends on self-study/course mode."""
+    def check(self, task_id: str | None = None) -> Feedback | CourseCheck:
+        """Self-study: compare the answer with the key. Course mode: say what is unfinished,
+        without the key (a course edition has none)."""
         task_id = task_id or self.task_id
         if task_id is None:
             raise ValueError("this widget has no key to check against")
@@ -154,6 +155,12 @@ class PersistentView(anywidget.AnyWidget):
         from sourcewise.grading.task_keys import task
 
         spec = task(task_id)
+        if mode() == "course":
+            from .completeness import gaps
+
+            progress = CourseCheck(spec.title, tuple(gaps(self.model)))
+            self.feedback_html = progress._repr_html_()
+            return progress
         result = score_task(spec.kind, self.model.to_value(), self.scoring_key(task_id))
         feedback = Feedback(spec.title, result, mode())
         self.feedback_html = feedback._repr_html_()

@@ -6,12 +6,15 @@ Prints, from the same run:
 - cold import time (fresh interpreter each time, median of ``--imports`` runs) of
   ``sourcewise.widgets``, of the first view class (which loads anywidget), and of ``ipywidgets``;
 - in a real JupyterLab with Debian's Chromium: the time from a mouse click on a sentence of
-  the annotator to the answer file on disk holding the change (median and p90 of ``--clicks``).
+  the annotator to the answer file on disk holding the change (median and p90 of ``--clicks``);
+- Run All (Run menu) of each lesson's student version, from the click until the kernel is idle
+  and every cell has run (the kernel already started, as a student's is), in seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,6 +76,48 @@ def bench_imports(runs: int) -> None:
         print(f"  -X importtime cumulative {module:<17} {statistics.median(times):8.1f}")
 
 
+RUN_ALL_LIMIT = 5.0  # seconds, issue 13
+
+
+def bench_lessons() -> None:
+    """Run All of every lesson's student version in a real JupyterLab; seconds per lesson."""
+    reason = chromium_missing()
+    if reason:
+        print(f"Run All of each lesson: skipped ({reason}).")
+        return
+    from sourcewise.grading.pipeline.student_lab import student_versions
+
+    versions = student_versions()
+    times: dict[str, float] = {}
+    errors: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="sw-bench-lessons-") as tmp:
+        root, home = Path(tmp) / "root", Path(tmp) / "home"
+        root.mkdir()
+        for lesson, built in versions.items():
+            shutil.copyfile(built, root / f"{lesson}.ipynb")
+        server = start_lab(root, home)
+        try:
+            with chromium() as browser:
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                for lesson in versions:
+                    nb = NotebookPage(page, server, lesson).open()
+                    start = time.perf_counter()
+                    nb.run_all(ready="")
+                    times[lesson] = time.perf_counter() - start
+                    errors[lesson] = page.locator(
+                        ".jp-OutputArea-output[data-mime-type="
+                        "'application/vnd.jupyter.stderr']").count()
+                    server.delete_sessions()
+        finally:
+            server.stop()
+    print(f"Run All of each lesson in JupyterLab + Chromium (s; limit {RUN_ALL_LIMIT:.0f}):")
+    for lesson, seconds in times.items():
+        flag = "" if seconds < RUN_ALL_LIMIT else "   OVER THE LIMIT"
+        note = f"   ({errors[lesson]} stderr outputs)" if errors[lesson] else ""
+        print(f"  {lesson:<20} {seconds:6.2f}{flag}{note}")
+    print(f"  slowest {max(times.values()):.2f}   total {sum(times.values()):.2f}")
+
+
 def bench_clicks(clicks: int) -> None:
     reason = chromium_missing()
     if reason:
@@ -129,10 +174,13 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=25)
     parser.add_argument("--imports", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-lessons", action="store_true", help="skip Run All of the lessons")
     args = parser.parse_args()
     bench_imports(args.imports)
     if not args.no_browser:
         bench_clicks(max(20, args.clicks))
+        if not args.no_lessons:
+            bench_lessons()
 
 
 if __name__ == "__main__":

@@ -80,3 +80,13 @@ def open_notebook(lab: LabServer, browser: Any, tmp_path: Path) -> Iterator[Any]
                     nb.page.screenshot(path=str(tmp_path / f"{nb.name}-end.png"))
         context.close()
         lab.delete_sessions()
+
+
+@pytest.fixture(scope="session")
+def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots a person should look at go: ``$SOURCEWISE_ARTEFACTS`` or the
+    session's pytest temp folder (``…/pytest-of-<user>/pytest-N/artefacts``)."""
+    chosen = os.environ.get("SOURCEWISE_ARTEFACTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.getbasetemp() / "artefacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,7 +1,7 @@
 """A real JupyterLab on 127.0.0.1 and Debian's Chromium, driven the way a student works.
 
 Used by the browser tests (through ``conftest.py``) and by ``tests/bench/bench_widgets.py``.
-The facts behind each choice are in DESIGN.md §6: Run All goes through the Run menu (the
+The choices, each checked on this machine: Run All goes through the Run menu (the
 command palette was flaky on first load), sessions are deleted between notebooks (kernels
 outlive closed pages), and the server's settings, runtime and config live in a temp folder.
 """
@@ -37,14 +37,20 @@ DISABLED_PLUGINS = {"@jupyterlab/apputils-extension:announcements": True}
 # One notebook per widget: the widget is the cell's last expression.
 WIDGET_CELLS = {
     "annotator-units": 'lesson.annotator("q_units", task="claims.attribution", mode="units")',
-    "annotator-spans": 'lesson.annotator("q_spans", task="framing.devices", mode="spans")',
+    "annotator-spans": 'lesson.annotator("q_spans", task="framing.devices", mode="spans", '
+                       'label_help={"loaded word": "Carries a judgement beyond its plain '
+                       'meaning."})',
     "source-linker": 'lesson.source_linker("q_links", ["C07", "C20", "C33"], '
                      'task="sources.links")',
     "comparison": 'lesson.comparison("q_matrix", ["C15", "C20"], task="corroboration.matrix", '
                   'account_ids=["coalition-briefing", "wire-sceptic"])',
     "confidence": 'lesson.confidence("q_confidence", ["C15", "C20", "C33"], '
                   'task="weighing.calibration")',
+    # Lesson 3's layout: the seed beside every competing account.
+    "comparison-all": 'lesson.comparison("q_all", ["C01", "C03", "C15", "C18", "C20", "C21", '
+                      '"C22", "C23", "C33", "C37"], task="corroboration.matrix")',
 }
+THEMES = ("JupyterLab Light", "JupyterLab Dark", "JupyterLab Dark High Contrast")
 
 
 def chromium_missing() -> str | None:
@@ -129,8 +135,13 @@ class LabServer:
             self.process.wait()
 
 
-def start_lab(root: Path, home: Path, *, timeout: float = 60.0) -> LabServer:
-    """Start JupyterLab on a free port of 127.0.0.1 and wait until its API answers."""
+def start_lab(root: Path, home: Path, *, timeout: float = 60.0,
+              student_lab: bool = False) -> LabServer:
+    """Start JupyterLab on a free port of 127.0.0.1 and wait until its API answers.
+
+    ``student_lab``: start it the way ``sourcewise lab`` does (its command line and its config
+    folder, which hides nbgrader's instructor tools), with this driver's token and folders.
+    """
     for sub in ("config/labconfig", "runtime", "data", "settings", "workspaces"):
         (home / sub).mkdir(parents=True, exist_ok=True)
     (home / "config/labconfig/page_config.json").write_text(
@@ -146,8 +157,17 @@ def start_lab(root: Path, home: Path, *, timeout: float = 60.0) -> LabServer:
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
            f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           # window.jupyterapp, so a test can switch the theme as the Settings menu does.
+           "--LabApp.expose_app_in_browser=True"]
+    if student_lab:
+        from sourcewise.grading.pipeline.student_lab import lab_command, lab_environment
+
+        cmd = [*lab_command(root, no_browser=True, port=port), "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", "--LabApp.news_url=None",
+               "--LabApp.expose_app_in_browser=True"]
+        env = lab_environment(root, env)
+    elif hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
@@ -302,6 +322,22 @@ class NotebookPage:
                     raise
         self.wait_for_kernel(timeout)
         self.run_all(ready, timeout)
+
+    def set_theme(self, theme: str) -> None:
+        """Switch JupyterLab's theme (Settings → Theme) and wait until it is applied."""
+        self.page.evaluate("t => window.jupyterapp.commands.execute('apputils:change-theme', "
+                           "{theme: t})", theme)
+        light = theme == "JupyterLab Light"
+        self.page.wait_for_function(
+            f"() => document.body.dataset.jpThemeName === {json.dumps(theme)} && "
+            f"document.body.dataset.jpThemeLight === {json.dumps(str(light).lower())}",
+            timeout=20000)
+        self.page.wait_for_timeout(300)  # the theme's stylesheet replaces the old one
+
+    def focused(self, attribute: str) -> str | None:
+        """An attribute of the element that has the keyboard focus."""
+        return self.page.evaluate("a => document.activeElement?.getAttribute(a) ?? null",
+                                  attribute)
 
     def widget(self) -> Any:
         return self.page.locator(".sw-widget:not([data-stale])").first

@@ -1,7 +1,8 @@
 // Annotator view: label whole sentences (units mode) or word spans (spans mode).
 // The Python model owns the answer; this view only edits `value` and re-renders from it.
 
-const PATTERNS = ["solid", "stripes", "dots", "cross", "wave", "grid", "dash", "ring", "band"];
+const PATTERNS = ["solid", "double", "dashed", "dotted", "wavy", "boxed", "lines", "bar", "dashbox",
+  "thick", "sides", "overdash"];
 
 function render({ model, el: root }) {
   setUpRoot(root, "sw-annotator");
@@ -9,6 +10,7 @@ function render({ model, el: root }) {
   let anchor = null;       // spans mode: first token of the pending selection
   let focusTok = null;     // spans mode: token under keyboard focus
   let history = [];        // undo stack of earlier values
+  let redrawing = false;   // focus events fired by a redraw are not the student's
 
   const value = () => model.get("value") || { mode: model.get("mode"), marks: [] };
   const marks = () => (value().marks || []).slice();
@@ -31,6 +33,7 @@ function render({ model, el: root }) {
   function labelIndex(name) { return labels().findIndex((l) => l.name === name); }
 
   function toggleUnit(unit) {
+    touched(root, `unit-${unit.id}`);
     const label = labels()[active].name;
     const others = marks().filter((m) => !(m.unit === unit.id && m.start === unit.start && m.end === unit.end));
     const had = marks().some((m) => m.unit === unit.id && m.start === unit.start && m.end === unit.end && m.label === label);
@@ -39,6 +42,7 @@ function render({ model, el: root }) {
   }
 
   function applySpan(unit, a, b) {
+    touched(root, `unit-${unit.id}`);
     const [s, e] = [Math.min(a[0], b[0]), Math.max(a[1], b[1])];
     const label = labels()[active].name;
     const same = marks().find((m) => m.start === s && m.end === e);
@@ -50,114 +54,215 @@ function render({ model, el: root }) {
 
   function markAt(start) { return marks().find((m) => m.start <= start && start < m.end); }
 
-  function draw() {
-    const refocus = focusKeyIn(root);
-    root.replaceChildren();
+  // The pending selection as [start, end) offsets: from the anchor word to the cursor word,
+  // both included (the cursor word is the last word when selecting forwards).
+  function pendingRange(unit) {
+    if (anchor === null || focusTok === null || !unit) return null;
+    const cur = unit.tokens.find((t) => t[0] === focusTok);
+    if (!cur || anchor[0] < unit.start || anchor[0] >= unit.end) return null;
+    return [Math.min(anchor[0], cur[0]), Math.max(anchor[1], cur[1])];
+  }
+
+  function unitOf(offset) { return model.get("units").find((u) => u.start <= offset && offset < u.end); }
+
+  // Marks that "Remove selected mark" (or Delete) takes away: those the pending selection
+  // touches, else the one under the word cursor.
+  function selectedMarks() {
+    if (focusTok === null) return [];
+    const range = pendingRange(unitOf(focusTok));
+    if (range) return marks().filter((m) => m.start < range[1] && m.end > range[0]);
+    const m = markAt(focusTok);
+    return m ? [m] : [];
+  }
+
+  function removeSelected() {
+    const gone = selectedMarks();
+    if (!gone.length) { announce(root, "No mark selected: click a marked word first."); return; }
+    anchor = null;
+    touched(root, `unit-${gone[0].unit}`);
+    save(marks().filter((x) => !gone.some((g) => g.start === x.start && g.end === x.end)));
+  }
+
+  function quote(unit, s, e) { return unit.text.slice(s - unit.start, e - unit.start); }
+
+  function patternClass(i) { return `sw-l${i} sw-p-${PATTERNS[i % PATTERNS.length]}`; }
+
+  // Redraw from the model. `focusKey` says where the focus goes afterwards (default: where it
+  // was); while redrawing, focus events are ours, not the student's, and change nothing.
+  function draw(focusKey) {
+    const refocus = focusKey || focusKeyIn(root);
+    redrawing = true;
+    clearView(root);
+    const uid = root.swUid;
+    const spans = model.get("mode") === "spans";
     const prompt = model.get("prompt");
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
 
-    const legend = el("div", { class: "sw-legend", role: "radiogroup", "aria-label": "Labels" });
+    const bar = el("div", { class: "sw-bar" });
+    const legend = el("div", { class: "sw-legend", role: "radiogroup", "aria-label": "Labels (keys 1–9)" });
+    const helps = el("div", { class: "sw-sr-only" });
     labels().forEach((l, i) => {
+      const helpId = `${uid}-help-${i}`;
+      helps.append(el("span", { id: helpId }, l.help || ""));
       const item = el("button", {
-        class: `sw-label sw-l${i} sw-p-${PATTERNS[i % PATTERNS.length]}`, role: "radio",
-        "aria-checked": String(i === active), "data-label": l.name, "data-focus-key": `label-${i}`,
-        title: l.help || l.name,
+        class: `sw-label ${patternClass(i)}`, role: "radio", "aria-checked": String(i === active),
+        "data-label": l.name, "data-focus-key": `label-${i}`, title: l.help || l.name,
+        tabindex: i === active ? "0" : "-1",
       });
+      if (l.help) item.setAttribute("aria-describedby", helpId);
       item.append(el("span", { class: "sw-swatch", "aria-hidden": "true" }, String(i + 1)), l.name);
-      item.addEventListener("click", () => { active = i; draw(); });
+      item.addEventListener("click", () => { active = i; draw(`label-${i}`); });
+      item.addEventListener("keydown", (ev) => {
+        const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
+        if (!step) return;
+        ev.preventDefault();
+        active = (active + step + labels().length) % labels().length;
+        draw(`label-${active}`);
+      });
       legend.append(item);
     });
+    const current = labels()[active];
+    const activeHelp = el("p", { class: "sw-label-help", id: `${uid}-active-help` });
+    activeHelp.append(el("strong", {}, `${active + 1} · ${current.name}`),
+      current.help ? `: ${current.help}` : "");
+
     const extra = [];
-    if (model.get("mode") === "spans") {
+    if (spans) {
       const clear = el("button", { class: "sw-remove", "data-focus-key": "remove" }, "Remove selected mark");
-      clear.addEventListener("click", () => {
-        const m = focusTok !== null ? markAt(focusTok) : null;
-        if (m) save(marks().filter((x) => x !== m && !(x.start === m.start && x.end === m.end)));
-      });
+      clear.disabled = selectedMarks().length === 0;
+      clear.addEventListener("click", removeSelected);
       extra.push(clear);
     }
-    const tools = toolRow(model, history.length > 0, undo, extra);
-    root.append(legend, tools);
-    root.append(el("p", { class: "sw-help" }, model.get("mode") === "spans"
-      ? "Click a word, then shift-click (or drag to) the last word; press Enter or a number key to label it. Keyboard: Tab to a sentence, ←/→ move between words, Shift+←/→ extend, 1–9 choose a label, Enter/Space apply, Ctrl+Z undo."
+    const tools = toolRow(model, history.length > 0, undo, extra, root);
+    bar.append(legend, activeHelp, tools);
+    if (spans) {
+      const unit = focusTok !== null ? unitOf(focusTok) : null;
+      const range = pendingRange(unit);
+      const m = range ? null : (focusTok !== null ? markAt(focusTok) : null);
+      let text = "No words selected.";
+      if (range) text = `Selected in ${unit.id}: “${quote(unit, range[0], range[1])}”. Enter or 1–9 labels it.`;
+      else if (m) text = `Cursor on a mark in ${m.unit}: “${quote(unitOf(m.start), m.start, m.end)}” (${m.label}).`;
+      bar.append(el("p", { class: "sw-selection" }, text));
+    }
+    root.append(bar, helps, statusBlock(root, model));
+    root.append(el("p", { class: "sw-help" }, spans
+      ? "Click a word, then shift-click (or drag to) the last word; press Enter or a number key to label it. Keyboard: Tab to a sentence, ←/→ move between words, Shift+←/→ extend, 1–9 choose a label, Enter/Space apply, Delete removes the mark under the cursor, Ctrl+Z undo."
       : "Click a sentence to label it with the active label; click again to remove. Keyboard: Tab or ↑/↓ move, 1–9 choose a label, Enter/Space apply, Ctrl+Z undo."));
 
-    const text = el("div", { class: "sw-text", role: "list", "aria-label": "Article text" });
-    const units = model.get("units");
-    units.forEach((unit, ui) => {
-      const unitMarks = marks().filter((m) => m.unit === unit.id);
-      const node = el(unit.id === "H" ? "h4" : "p", {
-        class: "sw-unit", tabindex: "0", role: "listitem", "data-unit-id": unit.id,
-        "data-focus-key": `unit-${unit.id}`,
-      });
-      node.append(el("span", { class: "sw-uid", "aria-hidden": "true" }, unit.id));
-      if (model.get("mode") === "units") {
-        const m = unitMarks.find((x) => x.start === unit.start && x.end === unit.end);
-        node.setAttribute("aria-pressed", String(Boolean(m)));
-        node.setAttribute("role", "button");
-        if (m) {
-          const i = labelIndex(m.label);
-          node.classList.add("sw-marked", `sw-l${i}`, `sw-p-${PATTERNS[i % PATTERNS.length]}`);
-          node.setAttribute("data-label", m.label);
-          node.setAttribute("aria-label", `${unit.id}, labelled ${m.label}`);
-        }
-        node.append(document.createTextNode(unit.text));
-        if (m) node.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, String(labelIndex(m.label) + 1)));
-        node.addEventListener("click", () => toggleUnit(unit));
-        node.addEventListener("keydown", (ev) => {
-          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); toggleUnit(unit); }
-          else if (ev.key === "ArrowDown" || ev.key === "ArrowRight") { ev.preventDefault(); focusUnit(ui + 1); }
-          else if (ev.key === "ArrowUp" || ev.key === "ArrowLeft") { ev.preventDefault(); focusUnit(ui - 1); }
-        });
-      } else {
-        let cursor = unit.start;
-        unit.tokens.forEach(([s, e], ti) => {
-          if (s > cursor) node.append(document.createTextNode(unit.text.slice(cursor - unit.start, s - unit.start)));
-          const m = markAt(s);
-          const tok = el("span", {
-            class: "sw-token", "data-start": String(s), "data-end": String(e), tabindex: "-1",
-            "data-focus-key": `tok-${s}`,
-          }, unit.text.slice(s - unit.start, e - unit.start));
-          if (m) {
-            const i = labelIndex(m.label);
-            tok.classList.add("sw-marked", `sw-l${i}`, `sw-p-${PATTERNS[i % PATTERNS.length]}`);
-            tok.setAttribute("data-label", m.label);
-          }
-          if (s === focusTok) tok.classList.add("sw-cursor");
-          if (anchor !== null && focusTok !== null) {
-            const lo = Math.min(anchor[0], focusTok), hi = Math.max(anchor[1], focusTok + 1);
-            if (s >= lo && e <= hi) tok.classList.add("sw-pending");
-          }
-          tok.addEventListener("mousedown", (ev) => {
-            ev.preventDefault();  // no native text selection; so focus the sentence ourselves,
-            // or Enter / number keys after a click would reach the notebook instead of the widget.
-            if (ev.shiftKey && anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end) { focusTok = s; } else { anchor = [s, e]; focusTok = s; root.dataset.dragging = "1"; }
-            draw();
-            const again = root.querySelector(`[data-unit-id="${unit.id}"]`);
-            if (again) again.focus({ preventScroll: true });
-          });
-          tok.addEventListener("mouseenter", () => {
-            if (root.dataset.dragging === "1" && anchor !== null && unit.tokens.some((t) => t[0] === anchor[0])) { focusTok = s; draw(); }
-          });
-          node.append(tok);
-          if (m && m.end === e) node.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, String(labelIndex(m.label) + 1)));
-          cursor = e;
-          tok.dataset.index = String(ti);
-        });
-        if (cursor < unit.end) node.append(document.createTextNode(unit.text.slice(cursor - unit.start)));
-        node.addEventListener("keydown", (ev) => spanKeys(ev, unit, ui));
-        node.addEventListener("focus", () => {
-          // Entering a sentence puts the word cursor on its first word (drawn, so it is visible).
-          if (unit.tokens.length && (focusTok === null || !unit.tokens.some((t) => t[0] === focusTok))) {
-            focusTok = unit.tokens[0][0]; anchor = null; draw();
-          }
-        });
-      }
-      text.append(node);
-    });
+    const text = el("div", { class: "sw-text", role: "group", "aria-label": "Article text" });
+    model.get("units").forEach((unit, ui) => text.append(spans ? spanUnit(unit, ui, uid) : wholeUnit(unit, ui)));
     root.append(text);
-    appendStatus(root, model);
     refocusIn(root, refocus);
+    redrawing = false;
+    afterDraw(root, model);
+  }
+
+  // Units mode: a sentence is a toggle button; its label is in its name and shown as a mark.
+  function wholeUnit(unit, ui) {
+    const m = marks().find((x) => x.unit === unit.id && x.start === unit.start && x.end === unit.end);
+    const node = el("p", {
+      class: `sw-unit${unit.id === "H" ? " sw-headline" : ""}`, tabindex: "0", role: "button",
+      "data-unit-id": unit.id, "data-focus-key": `unit-${unit.id}`, "aria-pressed": String(Boolean(m)),
+    });
+    node.append(el("span", { class: "sw-uid" }, unit.id === "H" ? "Headline" : unit.id));
+    const body = el("span", { class: "sw-unit-text" }, unit.text);
+    node.append(body);
+    if (m) {
+      const i = labelIndex(m.label);
+      node.classList.add("sw-marked", `sw-l${i}`);
+      node.setAttribute("data-label", m.label);
+      body.className = `sw-unit-text sw-mark ${patternClass(i)}`;
+      node.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, String(i + 1)),
+        el("span", { class: "sw-sr-only" }, ` (labelled: ${m.label})`));
+    }
+    node.addEventListener("click", () => { toggleUnit(unit); });
+    node.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") {
+        if (ev.shiftKey && ev.key === "Enter") return;  // Shift+Enter belongs to the notebook
+        ev.preventDefault(); toggleUnit(unit);
+      } else if (ev.key === "ArrowDown" || ev.key === "ArrowRight") { ev.preventDefault(); focusUnit(ui + 1); }
+      else if (ev.key === "ArrowUp" || ev.key === "ArrowLeft") { ev.preventDefault(); focusUnit(ui - 1); }
+    });
+    return node;
+  }
+
+  // Spans mode: a sentence is a listbox of words (the cursor is its active descendant, the
+  // pending selection its selected options); each mark is one continuous, named group.
+  function spanUnit(unit, ui, uid) {
+    const node = el("p", {
+      class: `sw-unit${unit.id === "H" ? " sw-headline" : ""}`, tabindex: "0", role: "listbox",
+      "aria-multiselectable": "true", "data-unit-id": unit.id, "data-focus-key": `unit-${unit.id}`,
+      "aria-label": `${unit.id === "H" ? "Headline" : unit.id}: ${unit.text}`,
+    });
+    node.append(el("span", { class: "sw-uid", "aria-hidden": "true" }, unit.id));
+    const range = pendingRange(unit);
+    const inRange = (s, e) => range !== null && s >= range[0] && e <= range[1];
+    let cursor = unit.start;
+    let holder = node;      // the open mark's group, or the sentence itself
+    let open = null;        // the mark being drawn
+    const unitMarks = marks().filter((m) => m.unit === unit.id);
+    unit.tokens.forEach(([s, e], ti) => {
+      const m = markAt(s);
+      if (open && open !== m) { closeMark(); }
+      if (s > cursor) {
+        const gap = el("span", { class: "sw-gap", "aria-hidden": "true" }, quote(unit, cursor, s));
+        if (range && cursor >= range[0] && s <= range[1]) gap.classList.add("sw-pending");
+        holder.append(gap);
+      }
+      if (m && open !== m) {
+        const i = labelIndex(m.label);
+        const n = unitMarks.indexOf(m) + 1;
+        holder = el("span", {
+          class: `sw-mark sw-marked ${patternClass(i)}`, role: "group", "data-label": m.label,
+          "aria-label": `Mark ${n} of ${unitMarks.length} in ${unit.id}: ${m.label}, “${quote(unit, m.start, m.end)}”`,
+        });
+        open = m;
+      }
+      const tok = el("span", {
+        class: "sw-token", role: "option", id: `${uid}-t${s}`, "data-start": String(s), "data-end": String(e),
+        "aria-selected": String(inRange(s, e)), "data-index": String(ti),
+      }, quote(unit, s, e));
+      if (m) {
+        tok.setAttribute("data-label", m.label);
+        tok.setAttribute("aria-label", `${quote(unit, s, e)} (marked: ${m.label})`);
+      }
+      if (inRange(s, e)) tok.classList.add("sw-pending");
+      if (s === focusTok) { tok.classList.add("sw-cursor"); node.setAttribute("aria-activedescendant", tok.id); }
+      tok.addEventListener("mousedown", (ev) => {
+        ev.preventDefault();  // no native text selection; so focus the sentence ourselves,
+        // or Enter / number keys after a click would reach the notebook instead of the widget.
+        const sameUnit = anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end;
+        if (ev.shiftKey && sameUnit) { focusTok = s; } else { anchor = [s, e]; focusTok = s; root.dataset.dragging = "1"; }
+        draw(`unit-${unit.id}`);
+      });
+      tok.addEventListener("mouseenter", () => {
+        if (root.dataset.dragging === "1" && anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end) {
+          focusTok = s; draw(`unit-${unit.id}`);
+        }
+      });
+      holder.append(tok);
+      cursor = e;
+    });
+    if (open) closeMark();
+    if (cursor < unit.end) node.append(el("span", { class: "sw-gap", "aria-hidden": "true" }, unit.text.slice(cursor - unit.start)));
+    node.addEventListener("keydown", (ev) => spanKeys(ev, unit, ui));
+    node.addEventListener("focus", () => {
+      // Tabbing into a sentence puts the word cursor on its first word; a focus that comes
+      // from a redraw or a click (which set the cursor itself) must leave the selection alone.
+      if (redrawing || root.dataset.dragging === "1") return;
+      if (unit.tokens.length && (focusTok === null || focusTok < unit.start || focusTok >= unit.end)) {
+        focusTok = unit.tokens[0][0]; anchor = null; draw(`unit-${unit.id}`);
+      }
+    });
+    return node;
+
+    function closeMark() {
+      const i = labelIndex(open.label);
+      holder.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, String(i + 1)));
+      node.append(holder);
+      holder = node;
+      open = null;
+    }
   }
 
   function focusUnit(i) {
@@ -167,29 +272,36 @@ function render({ model, el: root }) {
 
   function spanKeys(ev, unit, ui) {
     const toks = unit.tokens;
-    let idx = Math.max(0, toks.findIndex((t) => t[0] === focusTok));
-    if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+    if (!toks.length) return;
+    let idx = toks.findIndex((t) => t[0] === focusTok);
+    if (idx < 0) { idx = 0; focusTok = toks[0][0]; }
+    if (ev.key === "ArrowRight" || ev.key === "ArrowLeft" || ev.key === "Home" || ev.key === "End") {
       ev.preventDefault();
-      const next = Math.min(toks.length - 1, Math.max(0, idx + (ev.key === "ArrowRight" ? 1 : -1)));
+      let next = idx + (ev.key === "ArrowRight" ? 1 : ev.key === "ArrowLeft" ? -1 : 0);
+      if (ev.key === "Home") next = 0;
+      if (ev.key === "End") next = toks.length - 1;
+      next = Math.min(toks.length - 1, Math.max(0, next));
       if (ev.shiftKey) { if (anchor === null) anchor = toks[idx]; } else { anchor = null; }
       focusTok = toks[next][0];
-      draw();
-      const unitNode = root.querySelector(`[data-unit-id="${unit.id}"]`);
-      if (unitNode) unitNode.focus();
+      draw(`unit-${unit.id}`);
     } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
       ev.preventDefault(); anchor = null; focusUnit(ui + (ev.key === "ArrowDown" ? 1 : -1));
     } else if (ev.key === "Enter" || ev.key === " ") {
+      if (ev.shiftKey && ev.key === "Enter") return;  // Shift+Enter belongs to the notebook
       ev.preventDefault();
       const cur = toks[idx];
       if (anchor === null) {
         const m = markAt(cur[0]);
-        if (m && m.label === labels()[active].name) { save(marks().filter((x) => x !== m && !(x.start === m.start && x.end === m.end))); return; }
+        if (m && m.label === labels()[active].name) { touched(root, `unit-${unit.id}`); save(marks().filter((x) => !(x.start === m.start && x.end === m.end))); return; }
       }
       applySpan(unit, anchor || cur, cur);
-    } else if (ev.key === "Escape") { anchor = null; draw(); }
+    } else if (ev.key === "Delete" || ev.key === "Backspace") {
+      ev.preventDefault(); removeSelected();
+    } else if (ev.key === "Escape") { anchor = null; draw(`unit-${unit.id}`); }
   }
 
   root.addEventListener("mouseup", () => { delete root.dataset.dragging; });
+  document.addEventListener("mouseup", () => { delete root.dataset.dragging; });
   root.addEventListener("keydown", (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z") { ev.preventDefault(); ev.stopPropagation(); undo(); return; }
     const n = Number(ev.key);
@@ -202,15 +314,17 @@ function render({ model, el: root }) {
         const cur = unit && unit.tokens.find((t) => t[0] === focusTok);
         if (unit && cur) { applySpan(unit, anchor, cur); return; }
       }
-      draw();
+      const focused = focusKeyIn(root);
+      draw(focused && focused.startsWith("label-") ? `label-${active}` : undefined);
     }
   }, true);
   // Keys typed here must not reach JupyterLab's notebook shortcuts (e.g. "1" = markdown cell).
   root.addEventListener("keydown", (ev) => ev.stopPropagation());
 
-  model.on("change:value", draw);
-  model.on("change:notice", draw);
-  model.on("change:feedback_html", draw);
+  announceChanges(root, model);
+  model.on("change:value", () => draw());
+  model.on("change:notice", () => draw());
+  model.on("change:feedback_html", () => draw());
   draw();
 }
 

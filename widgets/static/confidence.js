@@ -12,9 +12,12 @@ function render({ model, el: root }) {
   function update(claimId, patch) {
     const before = JSON.parse(JSON.stringify(model.get("value") || {}));
     const next = JSON.parse(JSON.stringify(before));
-    next[claimId] = Object.assign({ p: 50, reason: "" }, next[claimId] || {}, patch);
+    // A claim without a chosen percentage is "not set" (p: null), never a silent 50 %.
+    next[claimId] = Object.assign({ p: null, reason: "" }, next[claimId] || {}, patch);
+    if (next[claimId].p === null && !next[claimId].reason) delete next[claimId];
     if (JSON.stringify(next) === JSON.stringify(before)) return;
     history.push(before);
+    touched(root, `p-${claimId}`);
     setValue(next);
   }
 
@@ -29,35 +32,52 @@ function render({ model, el: root }) {
     // (e.g. the "Saved." notice of an earlier change) must not throw the typing away.
     const typing = refocus && focused.type === "text"
       ? { value: focused.value, start: focused.selectionStart, end: focused.selectionEnd } : null;
-    root.replaceChildren();
+    clearView(root);
     const prompt = model.get("prompt");
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
     const value = model.get("value") || {};
     const outcomes = model.get("outcomes");
     for (const claim of model.get("claims")) {
       const entry = value[claim.id];
-      const row = el("div", { class: "sw-claim", "data-claim-id": claim.id });
-      row.append(el("div", { class: "sw-claim-text" }, `${claim.id}: ${claim.label}`));
+      const isSet = Boolean(entry) && entry.p !== null && entry.p !== undefined;
+      const row = el("div", { class: `sw-claim${isSet ? "" : " sw-unset"}`, "data-claim-id": claim.id });
+      const textId = `${root.swUid}-claim-${claim.id}`;
+      row.append(el("div", { class: "sw-claim-text", id: textId }, `${claim.id}: ${claim.label}`));
       const slider = el("input", {
-        type: "range", min: "0", max: "100", step: "5", value: String(entry ? entry.p : 50),
-        "aria-label": `Confidence that ${claim.id} is true, in percent`, "data-focus-key": `p-${claim.id}`,
+        type: "range", min: "0", max: "100", step: "5", value: String(isSet ? entry.p : 50),
+        "aria-label": `Confidence that ${claim.id} is true, in percent`, "aria-describedby": textId,
+        "data-focus-key": `p-${claim.id}`,
       });
-      const shown = el("output", { class: "sw-pct" }, entry ? `${Math.round(entry.p)} %` : "not set");
-      slider.addEventListener("input", () => { shown.textContent = `${slider.value} %`; });
-      slider.addEventListener("change", () => update(claim.id, { p: Number(slider.value) }));
+      // Not set: the thumb is hidden and the value reads "not set"; the first click, arrow key,
+      // Enter or Space sets it — to 50 % too, which a plain change event would miss.
+      if (!isSet) slider.setAttribute("aria-valuetext", "not set");
+      const shown = el("output", { class: "sw-pct" }, isSet ? `${Math.round(entry.p)} %` : "not set");
+      const commit = () => update(claim.id, { p: Number(slider.value) });
+      slider.addEventListener("input", () => { shown.textContent = `${slider.value} %`; slider.removeAttribute("aria-valuetext"); });
+      slider.addEventListener("change", commit);
+      slider.addEventListener("pointerup", () => { if (!isSet) commit(); });
+      slider.addEventListener("keydown", (ev) => {
+        if ((ev.key === "Enter" || ev.key === " ") && !ev.shiftKey) { ev.preventDefault(); commit(); }
+      });
+      const clear = el("button", { class: "sw-clear", "data-focus-key": `c-${claim.id}`,
+        "aria-label": `Clear the confidence for ${claim.id} (back to not set)` }, "Not set");
+      clear.disabled = !isSet;
+      clear.addEventListener("click", () => update(claim.id, { p: null }));
       const reason = el("input", {
         type: "text", maxlength: "300", placeholder: "One line: why this confidence?",
         "aria-label": `Reason for ${claim.id}`, "data-focus-key": `r-${claim.id}`, class: "sw-reason",
       });
       reason.value = entry ? entry.reason : "";
       reason.addEventListener("change", () => update(claim.id, { reason: reason.value }));
-      row.append(slider, shown, reason);
+      row.append(slider, shown, clear, reason);
       if (outcomes[claim.id]) row.append(el("div", { class: "sw-outcome" }, outcomes[claim.id]));
       root.append(row);
     }
-    root.append(toolRow(model, history.length > 0, undo));
-    appendStatus(root, model);
+    const tools = toolRow(model, history.length > 0, undo, [], root);
+    tools.classList.add("sw-tools-bottom");
+    root.append(tools, statusBlock(root, model));
     const again = refocusIn(root, refocus);
+    afterDraw(root, model);
     if (again && typing) { again.value = typing.value; again.setSelectionRange(typing.start, typing.end); }
   }
 
@@ -67,6 +87,7 @@ function render({ model, el: root }) {
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && !inText) { ev.preventDefault(); undo(); }
     ev.stopPropagation();
   });
+  announceChanges(root, model);
   for (const name of ["value", "notice", "feedback_html", "outcomes"]) model.on(`change:${name}`, draw);
   draw();
 }

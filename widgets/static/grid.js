@@ -4,6 +4,11 @@
 function render({ model, el: root }) {
   setUpRoot(root, "sw-grid");
   let history = [];
+  const undo = () => {
+    if (!history.length) return;
+    model.set("value", history.pop());
+    model.save_changes();
+  };
 
   function save(next) {
     history.push(JSON.parse(JSON.stringify(model.get("value") || {})));
@@ -13,15 +18,18 @@ function render({ model, el: root }) {
 
   function draw() {
     const refocus = focusKeyIn(root);
-    root.replaceChildren();
+    clearView(root);
     const prompt = model.get("prompt");
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
     const panes = model.get("panes");
     if (panes.length) {
+      // Panes wrap into rows at their full length: no sideways scroller, no scroll box per pane.
       const row = el("div", { class: "sw-panes" });
       for (const pane of panes) {
-        const box = el("section", { class: "sw-pane", "aria-label": pane.title, "data-pane-id": pane.id, tabindex: "0" });
-        box.append(el("h4", {}, pane.title));
+        const headId = `${root.swUid}-pane-${pane.id}`;
+        const box = el("section", { class: "sw-pane", "aria-labelledby": headId, "data-pane-id": pane.id });
+        box.append(el("h4", { id: headId }, pane.title));
+        if (pane.headline) box.append(el("p", { class: "sw-headline" }, pane.headline));
         if (pane.badge) box.append(el("span", { class: "sw-constructed" }, pane.badge));
         if (pane.meta) box.append(el("p", { class: "sw-meta" }, pane.meta));
         for (const para of pane.paragraphs) box.append(el("p", {}, para));
@@ -35,8 +43,11 @@ function render({ model, el: root }) {
       if (grid.title) table.append(el("caption", {}, grid.title));
       const head = el("tr");
       head.append(el("th", { scope: "col" }, grid.row_header || ""));
-      for (const col of grid.columns) head.append(el("th", { scope: "col" }, col.label));
-      table.append(head);
+      for (const col of grid.columns) head.append(el("th", { scope: "col", "data-col-id": col.id }, col.label));
+      const thead = el("thead");  // its cells stay at the top while the rows scroll past
+      thead.append(head);
+      const tbody = el("tbody");
+      table.append(thead, tbody);
       for (const row of grid.rows) {
         const tr = el("tr", { "data-row-id": row.id });
         const th = el("th", { scope: "row" });
@@ -64,30 +75,34 @@ function render({ model, el: root }) {
             if (sel.value) next[grid.id][row.id][col.id] = sel.value;
             else delete next[grid.id][row.id][col.id];
             if (!Object.keys(next[grid.id][row.id]).length) delete next[grid.id][row.id];
+            touched(root, `${grid.id}|${row.id}|${col.id}`);
             save(next);
           });
           td.append(sel);
           tr.append(td);
         }
-        table.append(tr);
+        tbody.append(tr);
       }
-      root.append(table);
+      // The table scrolls inside its own box (at most most of the window high), so its header
+      // row can stay on top: JupyterLab's output area would not let it stick to the page.
+      const wrap = el("div", { class: "sw-table-wrap", "data-grid-id": grid.id });
+      wrap.append(table);
+      root.append(wrap);
     }
-    root.append(toolRow(model, history.length > 0, () => {
-      if (!history.length) return;
-      model.set("value", history.pop());
-      model.save_changes();
-    }));
-    appendStatus(root, model);
+    const tools = toolRow(model, history.length > 0, undo, [], root);
+    tools.classList.add("sw-tools-bottom");
+    root.append(tools, statusBlock(root, model));
     refocusIn(root, refocus);
+    afterDraw(root, model);
   }
 
   root.addEventListener("keydown", (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && history.length) {
-      ev.preventDefault(); model.set("value", history.pop()); model.save_changes();
+      ev.preventDefault(); undo();
     }
     ev.stopPropagation();
   });
+  announceChanges(root, model);
   for (const name of ["value", "notice", "feedback_html"]) model.on(`change:${name}`, draw);
   draw();
 }

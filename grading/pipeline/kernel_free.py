@@ -1,8 +1,8 @@
-"""Kernel-free scoring: the widget tasks of every submission, straight from the answer files.
+"""``sourcewise score``: the widget tasks of every submission scored at once, nothing written.
 
-It uses the same scoring functions and the same keys (read from the source notebooks' hidden
-blocks) as the graded cells, so its scores equal nbgrader's autograde on every item it scores;
-free-text answers and anything else that needs a kernel or a person are listed as unscored.
+It is the default autograde's scoring (``answer_grading.LessonGrader``) without the gradebook or
+the autograded folder, so its scores equal autograde's on every item; free-text answers and code
+tasks are listed as unscored.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import io
 import sys
 import time
 from collections.abc import Iterable
-from contextlib import redirect_stdout
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .item_grading import grade_item
-from .lesson_cells import GradedCell, grade_ids, graded_cells, lesson_sources, read_notebook_json
+from .answer_grading import LessonGrader
+from .lesson_cells import GradedCell, lesson_sources
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class ItemScore:
     grade_id: str
     max_points: float
     points: float | None
-    status: str  # scored | deleted_cell | unreadable_notebook | needs_kernel | manual
+    status: str  # scored | needs_kernel | manual | error
     reason: str = ""
 
 
@@ -41,52 +40,37 @@ def _unscored(student: str, lesson: str, cell: GradedCell) -> ItemScore:
                      "this cell does not grade a saved widget answer")
 
 
-def score_submission(submission: Path, lesson: str, cells: list[GradedCell]) -> list[ItemScore]:
-    """Scores of one submitted lesson folder (``submitted/<student>/<lesson>/``)."""
-    student = submission.parent.name
-    notebook = submission / f"{lesson}.ipynb"
-    present: set[str] | None = None
-    problem = ""
-    if notebook.exists():
-        try:
-            present = set(grade_ids(read_notebook_json(notebook)))
-        except ValueError as err:
-            problem = str(err)
-    scores = []
-    for cell in cells:
-        if not (cell.autograded and cell.key is not None and cell.kind and cell.question):
-            scores.append(_unscored(student, lesson, cell))
-        elif problem:
-            scores.append(ItemScore(student, lesson, cell.grade_id, cell.points, None,
-                                    "unreadable_notebook", problem))
-        elif present is not None and cell.grade_id not in present:
-            # Autograde restores deleted cells from the source (add_missing_cells), and the
-            # restored cell grades the saved answer: score it the same way here.
-            scores.append(_score(student, lesson, submission, cell, "deleted_cell",
-                                 "the grade cell was deleted; it was restored and graded"))
+def score_submission(grader: LessonGrader, student: str) -> list[ItemScore]:
+    """Scores of one submission's widget tasks, exactly as the default autograde records them.
+
+    Never raises: a submission that cannot be scored gets a reason on each of its items.
+    """
+    lesson = grader.lesson
+    try:
+        scores = grader.task_scores(student)
+    except Exception as err:
+        reason = f"could not be scored ({type(err).__name__}: {str(err)[:200]})"
+        return [ItemScore(student, lesson, c.grade_id, c.points, None, "error", reason)
+                for c in grader.cells]
+    found = []
+    for cell in grader.cells:
+        if cell.grade_id in scores:
+            found.append(ItemScore(student, lesson, cell.grade_id, cell.points,
+                                   scores[cell.grade_id][0], "scored"))
         else:
-            scores.append(_score(student, lesson, submission, cell, "scored", ""))
-    return scores
-
-
-def _score(student: str, lesson: str, folder: Path, cell: GradedCell, status: str,
-           reason: str) -> ItemScore:
-    printed = io.StringIO()
-    with redirect_stdout(printed):
-        points = grade_item(lesson, cell.question or "", cell.kind or "", cell.key or {},
-                            cell.points, folder=folder)
-    return ItemScore(student, lesson, cell.grade_id, cell.points, points, status, reason)
+            found.append(_unscored(student, lesson, cell))
+    return found
 
 
 def score_class(course: Path, lessons: Iterable[str] | None = None) -> list[ItemScore]:
     """Every submission of a course folder, scored without kernels."""
     course = Path(course)
     scores: list[ItemScore] = []
-    for lesson, source in lesson_sources(course, lessons).items():
-        cells = graded_cells(source)
+    for lesson in lesson_sources(course, lessons):
+        grader = LessonGrader(course, lesson)
         for submission in sorted((course / "submitted").glob(f"*/{lesson}")):
-            if submission.is_dir():
-                scores += score_submission(submission, lesson, cells)
+            if submission.is_dir() and not submission.is_symlink():
+                scores += score_submission(grader, submission.parent.name)
     return scores
 
 

@@ -4,7 +4,7 @@ A graded cell names its task in metadata (``{"sourcewise": {"task": ..., "questi
 optionally ``"claims": [...]`` when the lesson asks about some claims only); its hidden block
 is regenerated with the task's key as a literal. Run after editing the key:
 
-    python -m sourcewise.grading.lesson_keys lessons/*.ipynb
+    python -m sourcewise.grading.pipeline.lesson_keys lessons/*.ipynb
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 def hidden_block(lesson_id: str, question: str, task_id: str, points: float,
                  article_id: str = "isis-morale-2014", claims: list[str] | None = None) -> str:
     """The hidden-test block of one graded cell: the key literal and the grading call."""
-    from .task_keys import task, task_key
+    from ..task_keys import task, task_key
 
     # A Python literal (repr), so true/false/null in a key cannot break the cell.
     key = repr(_sorted(task_key(task_id, article_id, claims)))

@@ -1,8 +1,8 @@
 """Student feedback HTML: nbgrader's feedback without hidden tests, keys or tracebacks.
 
 nbgrader's default feedback shows each test cell whole — hidden tests and the key literal
-included — and the tracebacks of failing hidden code (DESIGN.md §5). ``StripHiddenTests`` runs in
-``GenerateFeedback`` after ``GetGrades``: a graded cell keeps only its released (visible) part and
+included — and the tracebacks of failing hidden code (README, "nbgrader facts").
+``StripHiddenTests`` runs in ``GenerateFeedback`` after ``GetGrades``: a graded cell keeps only its released (visible) part and
 what ``grade_item`` printed (the itemised explanation), errors become one plain line, widget
 state is dropped (a static page cannot run widgets), and the grading log's reasons are shown
 where they apply.
@@ -33,7 +33,7 @@ SHOWABLE = ("text/html", "text/plain", "text/markdown", "text/latex", "image/png
 # GenerateFeedback's pipeline (also written into nbgrader_config.py by `course init`).
 FEEDBACK_STEPS = [
     "nbgrader.preprocessors.GetGrades",
-    "sourcewise.grading.feedback_html.StripHiddenTests",  # after GetGrades: scores are set
+    "sourcewise.grading.pipeline.feedback_html.StripHiddenTests",  # after GetGrades: scores are set
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
@@ -142,8 +142,7 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
     """
     from tqdm import tqdm
 
-    from .autograde import _quiet
-    from .course import nbgrader_api
+    from .nbgrader_env import nbgrader_api, quiet_sqlalchemy
 
     course = Path(directory).resolve()
     pairs = sorted((folder.parent.name, folder.name)
@@ -157,7 +156,7 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
         print(f"no autograded submissions under {course / 'autograded'}: run autograde first",
               file=sys.stderr)
         return 1
-    _quiet()
+    quiet_sqlalchemy()
     overrides = {"GenerateFeedback": {"preprocessors": FEEDBACK_STEPS},
                  "StripHiddenTests": {"course_root": str(course)}}
     api = nbgrader_api(course, overrides)

@@ -2,8 +2,7 @@
 
 ``init_course`` lays out ``source/<lesson>/<lesson>.ipynb``, writes ``nbgrader_config.py`` and
 registers students; ``build_course`` generates the student release through nbgrader's Python
-API. nbgrader's ``NbGraderAPI`` does not read ``nbgrader_config.py`` by itself (DESIGN.md §5),
-so :func:`load_config` loads it and every step here passes it in.
+API (see ``nbgrader_env`` for how the course config reaches nbgrader).
 """
 
 from __future__ import annotations
@@ -12,9 +11,9 @@ import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
-CONFIG_FILE = "nbgrader_config.py"
+from .nbgrader_env import CONFIG_FILE, gradebook, nbgrader_api
+
 DEFAULT_TIMEOUT = 60
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "KEY = ", "grade_item(")
 
@@ -72,73 +71,6 @@ def config_text(course_id: str, *, db_url: str | None = None,
     return CONFIG_TEMPLATE.format(course_id=course_id, timeout=int(timeout), db_line=db_line,
                                   sanitize=steps(SANITIZE_STEPS),
                                   feedback=steps(FEEDBACK_STEPS))
-
-
-def load_config(course: Path) -> Any:
-    """The course's ``nbgrader_config.py`` as a traitlets Config, rooted at the course folder."""
-    from traitlets.config.loader import Config, PyFileConfigLoader
-
-    course = Path(course).resolve()
-    path = course / CONFIG_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: run 'sourcewise course init {course}' first")
-    config = PyFileConfigLoader(path.name, path=str(course)).load_config()
-    config.merge(Config({"CourseDirectory": {"root": str(course)}}))
-    return config
-
-
-def ensure_alembic_on_path() -> None:
-    """nbgrader creates a new gradebook by running ``alembic heads`` found on PATH.
-
-    When ``sourcewise`` runs from a venv that is not activated, PATH lacks the venv's bin folder
-    and creating a gradebook fails with FileNotFoundError: add the folder beside the interpreter.
-    """
-    import os
-
-    if shutil.which("alembic") is None:
-        bin_dir = str(Path(sys.executable).parent)
-        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
-
-
-def nbgrader_api(course: Path, overrides: dict[str, Any] | None = None) -> Any:
-    """An ``NbGraderAPI`` for the course with its config passed in (it would not read it)."""
-    import logging
-
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import Config
-
-    ensure_alembic_on_path()
-    config = load_config(course)
-    if overrides:
-        config.merge(Config(overrides))
-    coursedir = CourseDirectory(config=config)
-    api = NbGraderAPI(coursedir=coursedir, config=config)
-    api.log.setLevel(logging.WARNING)
-    return api
-
-
-def gradebook(course: Path, db_url: str | None = None) -> Any:
-    """The course gradebook, or the one at ``db_url`` (use as a context manager)."""
-    from nbgrader.api import Gradebook
-    from nbgrader.coursedir import CourseDirectory
-
-    ensure_alembic_on_path()
-    coursedir = CourseDirectory(config=load_config(course))
-    return Gradebook(db_url or coursedir.db_url, coursedir.course_id)
-
-
-def recorded_grades(course: Path) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
-    """Every grade in the gradebook: (student, lesson, grade id) -> (auto score, needs manual)."""
-    grades = {}
-    with gradebook(course) as gb:
-        for student in gb.students:
-            for submission in gb.student_submissions(student.id):
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        grades[(student.id, notebook.name, grade.name)] = (
-                            grade.auto_score, bool(grade.needs_manual_grade))
-    return grades
 
 
 def course_lessons(course: Path) -> list[str]:
@@ -239,4 +171,10 @@ def build_course(directory: Path, lessons: Sequence[str] | None = None) -> int:
         print(f"error: {leak}", file=sys.stderr)
     ok = len(ids) - len(failed)
     print(f"release built: {ok} of {len(ids)} lessons in {course / 'release'}")
+    from .lesson_cells import lesson_sources
+    from .student_package import write_student_package
+
+    wheel = write_student_package(course, lesson_sources(course).values())
+    print(f"student package (course edition, no key): {wheel}\n"
+          f"  install it for students with: pip install {wheel}")
     return 1 if failed or leaks else 0

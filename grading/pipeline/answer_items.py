@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .item_grading import score_task
+from ..item_grading import score_task
 from .lesson_cells import GradedCell, graded_cells, lesson_sources
 
 NONE = "(not marked)"
@@ -53,7 +53,7 @@ def cell_items(cell: GradedCell, answers: Mapping[str, Any]) -> list[dict[str, A
         return []
     try:
         rows = item_rows(cell.kind, cell.key, answers.get(cell.question))
-    except (KeyError, TypeError, ValueError):
+    except Exception:  # an answer of an odd shape: no rows for it, the report goes on
         return []
     for row in rows:
         row["grade_id"], row["task"] = cell.grade_id, cell.task
@@ -67,12 +67,12 @@ def submission_answers(course: Path, student: str, lesson: str,
     ``autograded`` is what nbgrader graded (a submission it could not grade has no folder
     there); ``submitted`` is what the student handed in. A damaged answer file gives {}.
     """
-    from sourcewise.widgets.answer_store import AnswerStore, answers_path
+    from ..answer_file import answers_path, read_answers
 
     folder = Path(course) / stage / student / lesson
     if not folder.is_dir():
         return None
-    return AnswerStore(answers_path(lesson, folder)).all()
+    return read_answers(answers_path(lesson, folder)).values()
 
 
 def course_item_rows(course: Path, lessons: Iterable[str] | None = None,

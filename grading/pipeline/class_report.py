@@ -6,7 +6,7 @@ other) and a sortable student table. plotly.js is inlined once, so the page need
 
 From Python::
 
-    from sourcewise.grading.class_report import report_frames
+    from sourcewise.grading.pipeline.class_report import report_frames
     frames = report_frames("my-course")      # grades, items, key_items, difficulty, …
 """
 

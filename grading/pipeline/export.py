@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from . import grading_log
-from .lesson_cells import graded_cells, lesson_sources, read_notebook_json, stream_text
+from .lesson_cells import (
+    cells_by_id,
+    graded_cells,
+    lesson_sources,
+    read_notebook_json,
+    stream_text,
+)
 
 GRADE_COLUMNS = ["student", "lesson", "status", "score", "max_score", "auto_score", "auto_max",
                  "percent", "auto_percent", "needs_manual"]
@@ -25,16 +31,14 @@ def _explanations(course: Path, student: str, lesson: str) -> dict[str, str]:
         notebook = read_notebook_json(path)
     except (OSError, ValueError):
         return {}
-    return {str(c["metadata"]["nbgrader"]["grade_id"]): stream_text(c).strip()
-            for c in notebook["cells"]
-            if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    return {grade_id: stream_text(cell).strip() for grade_id, cell in cells_by_id(notebook).items()}
 
 
 def course_frames(directory: Path) -> tuple[Any, Any]:
     """``(grades, items)`` DataFrames for every registered student and every lesson."""
     import pandas as pd
 
-    from .course import gradebook
+    from .nbgrader_env import gradebook
 
     course = Path(directory).resolve()
     sources = lesson_sources(course)

@@ -28,10 +28,10 @@ SANITIZE_STEPS = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "sourcewise.grading.autograde_steps.RestoreDeletedCells",
+    "sourcewise.grading.pipeline.autograde_steps.RestoreDeletedCells",
     "nbgrader.preprocessors.CheckCellMetadata",
     # Last: the cells it blanks have been restored from the source by now.
-    "sourcewise.grading.autograde_steps.SkipDisplayOnlyCells",
+    "sourcewise.grading.pipeline.autograde_steps.SkipDisplayOnlyCells",
 ]
 SKIPPED_TEXT = "# Not run while grading: this cell only draws a chart or table for the student."
 

@@ -77,6 +77,9 @@ def read_rows(db_url: str, course_id: str, lesson: str, student: str) -> GradedR
 def merge_rows(gb: Any, lesson: str, student: str, rows: GradedRows) -> None:
     """Write a worker's rows for one submission into the course gradebook, then commit once."""
     extra = {"timestamp": rows.timestamp} if rows.timestamp is not None else {}
+    # A worker's private gradebook registered the student on the fly, as nbgrader does; the
+    # course gradebook may not know them yet (issue 14).
+    gb.update_or_create_student(student)
     gb.update_or_create_submission(lesson, student, **extra)
     for grade_id, notebook, auto_score, needs_manual in rows.grades:
         grade = gb.find_grade(grade_id, notebook, lesson, student)
@@ -87,13 +90,13 @@ def merge_rows(gb: Any, lesson: str, student: str, rows: GradedRows) -> None:
     gb.db.commit()
 
 
-def _worker(course: str, index: int, tasks: Any, results: Any) -> None:
-    """Worker process: grade each (student, lesson) it is sent; ``None`` ends it."""
+def _worker(course: str, index: int, tasks: Any, results: Any, grade: Callable[..., Any]
+            ) -> None:
+    """Worker process: grade each (student, lesson) it is sent with ``grade``; ``None`` ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
-    from .autograde import _quiet, grade_submission
-    from .course import load_config, nbgrader_api
+    from .nbgrader_env import load_config, nbgrader_api, quiet_sqlalchemy
 
-    _quiet()
+    quiet_sqlalchemy()
     root = Path(course)
     config = load_config(root)
     course_id = config.CourseDirectory.course_id
@@ -106,7 +109,7 @@ def _worker(course: str, index: int, tasks: Any, results: Any) -> None:
         if task is None:
             return
         student, lesson = task
-        result = grade_submission(api, root, student, lesson, db_url=db_url)
+        result = grade(api, root, student, lesson, db_url=db_url)
         results.put((index, task, result, read_rows(db_url, course_id, lesson, student)))
 
 
@@ -121,8 +124,9 @@ class _Slot:
 class WorkerPool:
     """N supervised worker processes, each fed one submission at a time."""
 
-    def __init__(self, course: Path, jobs: int) -> None:
+    def __init__(self, course: Path, jobs: int, grade: Callable[..., Any]) -> None:
         self.course = Path(course)
+        self.grade = grade
         self.ctx = multiprocessing.get_context("spawn")
         self.results = self.ctx.Queue()
         self.slots = [self._spawn(i) for i in range(jobs)]
@@ -130,7 +134,7 @@ class WorkerPool:
     def _spawn(self, index: int) -> _Slot:
         tasks = self.ctx.Queue()
         process = self.ctx.Process(target=_worker, args=(str(self.course), index, tasks,
-                                                         self.results), daemon=True)
+                                                         self.results, self.grade), daemon=True)
         process.start()
         return _Slot(process, tasks)
 
@@ -156,13 +160,16 @@ class WorkerPool:
 
 def grade_in_parallel(course: Path, todo: Sequence[tuple[str, str]], jobs: int,
                       on_result: Callable[[tuple[str, str], Any, GradedRows | None, str], None],
-                      *, submission_timeout: float = 600.0, retries: int = 1) -> None:
-    """Grade ``todo`` with ``jobs`` workers; ``on_result(task, result, rows, failure)`` runs in
+                      grade: Callable[..., Any], *, submission_timeout: float = 600.0,
+                      retries: int = 1) -> None:
+    """Grade ``todo`` with ``jobs`` workers running ``grade(api, course, student, lesson,
+    db_url=...)``, a top-level function (workers are spawned, so it travels by name);
+    ``on_result(task, result, rows, failure)`` runs in
     this process for each submission, in completion order (``failure`` is set when a worker
     crashed or timed out on it ``retries + 1`` times)."""
     pending = list(todo)
     attempts: dict[tuple[str, str], int] = {}
-    pool = WorkerPool(course, min(jobs, max(1, len(todo))))
+    pool = WorkerPool(course, min(jobs, max(1, len(todo))), grade)
     done = 0
     try:
         while done < len(todo):

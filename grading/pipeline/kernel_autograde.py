@@ -1,34 +1,33 @@
-"""Autograde a whole course in one process through nbgrader's API, then check what it recorded.
+"""``sourcewise autograde --execute``: nbgrader runs each notebook in a kernel; the score of every
+widget task is still the one computed in the instructor's process.
 
-Per submission (``submitted/<student>/<lesson>/``): read the answer file and the notebook
-(problems become notes), run nbgrader's autograde, then inspect the autograded notebook and the
-gradebook. nbgrader's blind spots are fixed there, with a reason in the grading log:
+For notebooks with code tasks. Per submission: the folder is screened first (a submission with a
+link or special file is not handed to nbgrader, which would follow it; it is graded from its
+answers instead), nbgrader autogrades it, and the autograded notebook and the gradebook are
+inspected. nbgrader's blind spots are fixed there, with a reason in the grading log:
 
+* a widget task whose kernel result differs from the instructor-side score (a student cell that
+  replaced the grading helper, a negative value nbgrader would take as full marks) gets the
+  instructor-side score, flagged as ``overridden``;
 * a graded cell with stderr noise but a valid score gets that score (nbgrader gives 0);
 * a grade cell left "needs manual grading" by a failed run gets 0 (nbgrader leaves it open);
-* a notebook that does not parse or a kernel that hangs: the lesson's autograded items get 0.
+* a notebook that does not parse or a kernel that hangs: the lesson's code-task items get 0.
 
 Grading one submission (:func:`grade_submission`) only reads the gradebook and returns plain
-data; :func:`record` writes the corrections and the log. A pool of workers can run the first
-while the main process serialises the second (issue 6).
+data; ``autograde.record`` writes the corrections and the log, so parallel workers can run the
+first while the main process serialises the second.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import sys
 import time
-import uuid
-import warnings
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import grading_log
+from .answer_grading import LessonGrader
 from .autograde_steps import RESTORED_PREFIX
-from .grading_log import LogEntry
 from .lesson_cells import (
     cell_source,
     cells_by_id,
@@ -37,74 +36,8 @@ from .lesson_cells import (
     read_notebook_json,
     stream_text,
 )
-
-
-@dataclass
-class ItemOutcome:
-    """What autograde gave one grade cell, and what Sourcewise sets when that was wrong."""
-
-    grade_id: str
-    max_score: float
-    score: float | None
-    event: str = "graded"
-    reason: str = ""
-    explanation: str = ""
-    fix: float | None = None  # the score to record instead of nbgrader's
-
-
-@dataclass
-class SubmissionResult:
-    """The outcome of grading one student's lesson; plain data, safe to pass between processes."""
-
-    student: str
-    lesson: str
-    ok: bool
-    seconds: float
-    notes: list[str] = field(default_factory=list)
-    items: list[ItemOutcome] = field(default_factory=list)
-    error: str = ""
-
-
-def find_submissions(course: Path, lessons: Iterable[str] | None = None,
-                     students: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """``(student, lesson)`` pairs under ``submitted/`` for lessons the course has."""
-    known = lesson_sources(course, lessons)
-    wanted = set(students) if students else None
-    pairs = []
-    for folder in sorted((Path(course) / "submitted").glob("*/*")):
-        student, lesson = folder.parent.name, folder.name
-        if folder.is_dir() and lesson in known and (wanted is None or student in wanted):
-            pairs.append((student, lesson))
-    return pairs
-
-
-# Kept outside autograded/ (nbgrader owns that folder and deletes a submission's folder there
-# when it cannot grade it): one empty file per recorded submission.
-RECORDED_DIR = ".sourcewise-recorded"
-
-
-def _stamp(course: Path, student: str, lesson: str) -> Path:
-    return Path(course) / RECORDED_DIR / student / lesson
-
-
-def is_graded(course: Path, student: str, lesson: str) -> bool:
-    """True when this submission's grades were recorded after its files last changed.
-
-    The stamp is written only after the gradebook and the log hold the grades, so a run stopped
-    half-way (Ctrl+C, a crash) regrades exactly the submissions it had not finished.
-    """
-    stamp = _stamp(course, student, lesson)
-    if not stamp.exists():
-        return False
-    submitted = Path(course) / "submitted" / student / lesson
-    newest = max((p.stat().st_mtime for p in submitted.rglob("*") if p.is_file()), default=0.0)
-    return stamp.stat().st_mtime >= newest
-
-
-def mark_recorded(course: Path, student: str, lesson: str) -> None:
-    stamp = _stamp(course, student, lesson)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"), encoding="utf-8")
+from .submission_files import screen
+from .submission_result import ItemOutcome, SubmissionResult
 
 
 def _cell_changes(submitted: dict[str, Any], release: Path) -> list[str]:
@@ -130,7 +63,7 @@ def _cell_changes(submitted: dict[str, Any], release: Path) -> list[str]:
 
 def precheck(course: Path, student: str, lesson: str) -> list[str]:
     """Plain-words notes about the submitted files (nothing is changed)."""
-    from sourcewise.widgets.answer_store import AnswerStore, answers_path
+    from ..answer_file import answers_path, read_answers
 
     folder = Path(course) / "submitted" / student / lesson
     notes = []
@@ -148,7 +81,9 @@ def precheck(course: Path, student: str, lesson: str) -> list[str]:
         notes.append(f"No answer file answers/{answers.name} was submitted; widget tasks "
                      "score 0.")
     else:
-        notes += AnswerStore(answers).notices
+        problem = read_answers(answers).problem
+        if problem:
+            notes.append(f"Your answers file {answers.name} {problem}, so widget tasks score 0.")
         stale = _stale_questions(answers)
         if stale:
             notes.append(f"Answers to {', '.join(stale)} were saved on another version of the "
@@ -296,9 +231,21 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
     ``db_url`` names the gradebook ``api`` writes to when it is not the course's own (a
     parallel worker's private copy).
     """
-    from .course import gradebook
+    from .nbgrader_env import gradebook
 
     started = time.perf_counter()
+    grader = LessonGrader(course, lesson)
+    screened = screen(course / "submitted" / student / lesson)
+    if screened.refused:
+        # nbgrader would follow a link when it copies the submission: never hand it one.
+        graded, _ = grader.grade(student)
+        graded.notes.insert(0, "This submission was not run in a kernel because it holds a "
+                               "link or a special file; its widget tasks were graded from its "
+                               "answers file, and any code task scores 0.")
+        for item in graded.items:
+            if item.event == "needs_kernel":
+                item.event, item.score, item.fix = "zeroed", 0.0, 0.0
+        return graded
     notes = precheck(course, student, lesson)
     result = api.autograde(lesson, student, force=True, create=True)
     if not result.get("success") and _kernel_failed_to_start(result):
@@ -319,43 +266,27 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
         notes.append(error + " Its autograded items score 0.")
     with gradebook(course, db_url) as gb:
         items, cell_notes = inspect_outcomes(course, student, lesson, ok, gb)
+    override(items, grader.task_scores(student))
     return SubmissionResult(student, lesson, ok, time.perf_counter() - started,
                             notes + cell_notes, items, error)
 
 
-def record(course: Path, result: SubmissionResult, run: str, gb: Any) -> list[LogEntry]:
-    """Write a submission's corrections to the gradebook and its entries to the grading log."""
-    for item in result.items:
-        if item.fix is None:
+def override(items: list[ItemOutcome], expected: dict[str, tuple[float, str]]) -> None:
+    """Record the instructor-side score of every widget task, flagging a kernel that differed."""
+    for item in items:
+        if item.grade_id not in expected:
             continue
-        try:
-            grade = gb.find_grade(item.grade_id, result.lesson, result.lesson, result.student)
-        except Exception:
-            gb.update_or_create_submission(result.lesson, result.student)
-            grade = gb.find_grade(item.grade_id, result.lesson, result.lesson, result.student)
-        grade.auto_score = item.fix
-        grade.needs_manual_grade = False
-    gb.db.commit()
-    entries = [LogEntry(result.student, result.lesson, "note", reason=note, run=run)
-               for note in result.notes]
-    entries += [LogEntry(result.student, result.lesson, item.event, item.grade_id,
-                         item.fix if item.fix is not None else item.score, item.max_score,
-                         item.reason, item.explanation, run) for item in result.items]
-    grading_log.append(course, entries)
-    return entries
+        points, explanation = expected[item.grade_id]
+        kernel = item.fix if item.fix is not None else item.score
+        if kernel is not None and abs(kernel - points) <= 1e-9:
+            continue
+        shown = "no score" if kernel is None else f"{kernel:g}"
+        item.event, item.fix, item.explanation = "overridden", points, explanation
+        item.reason = (f"The notebook's own run gave {shown}, which differs from the score "
+                       f"computed from the saved answers ({points:g}); the latter was recorded.")
 
 
-def _quiet() -> None:
-    """nbgrader's SQLAlchemy session emits SAWarnings on every new submission: not ours to fix."""
-    try:
-        from sqlalchemy.exc import SAWarning
-
-        warnings.filterwarnings("ignore", category=SAWarning)
-    except ImportError:  # pragma: no cover
-        pass
-
-
-def _worker_failure(course: Path, student: str, lesson: str, why: str, gb: Any
+def worker_failure(course: Path, student: str, lesson: str, why: str, gb: Any
                     ) -> SubmissionResult:
     """A submission no worker could finish: its autograded items score 0, with the reason."""
     note = f"Grading stopped twice ({why}); its autograded items score 0."
@@ -366,81 +297,3 @@ def _worker_failure(course: Path, student: str, lesson: str, why: str, gb: Any
     return SubmissionResult(student, lesson, False, 0.0, [note], items, why)
 
 
-def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | None = None,
-                     force: bool = False, *, students: Sequence[str] | None = None,
-                     progress: bool = True, submission_timeout: float = 600.0) -> int:
-    """Autograde every submission of a course; 0 when every submission was graded.
-
-    With ``jobs`` > 1, workers grade in parallel (parallel_autograde) and this process merges
-    their rows; either way only this process writes the course gradebook and the log, and a
-    submission counts as graded only once both hold it (Ctrl+C, then a re-run, resumes).
-    """
-    from tqdm import tqdm
-
-    from .course import gradebook, nbgrader_api
-
-    course = Path(directory).resolve()
-    pairs = find_submissions(course, lessons, students)
-    todo = [(s, lesson) for s, lesson in pairs if force or not is_graded(course, s, lesson)]
-    if not pairs:
-        print(f"no submissions under {course / 'submitted'}", file=sys.stderr)
-        return 1
-    _quiet()
-    run = uuid.uuid4().hex[:12]
-    failed: list[str] = []
-    seconds: list[float] = []
-    corrected = 0
-    bar = tqdm(total=len(todo), unit="submission", desc=f"autograde ×{max(jobs, 1)}",
-               disable=not progress, file=sys.stderr)
-
-    def finish(result: SubmissionResult, gb: Any) -> None:
-        nonlocal corrected
-        record(course, result, run, gb)
-        mark_recorded(course, result.student, result.lesson)
-        seconds.append(result.seconds)
-        corrected += sum(1 for item in result.items if item.fix is not None)
-        if not result.ok:
-            failed.append(f"{result.student}/{result.lesson}")
-        bar.set_postfix_str(f"{result.student} {result.lesson}")
-        bar.update(1)
-
-    started = time.perf_counter()
-    try:
-        if jobs > 1 and len(todo) > 1:
-            from .parallel_autograde import grade_in_parallel, merge_rows
-
-            def on_result(task: tuple[str, str], result: Any, rows: Any, why: str) -> None:
-                student, lesson = task
-                with gradebook(course) as gb:
-                    if why:
-                        result = _worker_failure(course, student, lesson, why, gb)
-                    else:
-                        merge_rows(gb, lesson, student, rows)
-                    finish(result, gb)
-
-            grade_in_parallel(course, todo, jobs, on_result,
-                              submission_timeout=submission_timeout)
-        else:
-            api = nbgrader_api(course)
-            for student, lesson in todo:
-                result = grade_submission(api, course, student, lesson)
-                with gradebook(course) as gb:
-                    finish(result, gb)
-    except KeyboardInterrupt:
-        bar.close()
-        print(f"\nstopped: {len(seconds)} of {len(todo)} submission(s) graded and recorded; "
-              "run the same command again to grade the rest.", file=sys.stderr)
-        return 130
-    bar.close()
-    wall = time.perf_counter() - started
-    skipped = len(pairs) - len(todo)
-    mean = sum(seconds) / len(seconds) if seconds else 0.0
-    print(f"autograded {len(todo)} submission(s) in {wall:.1f} s with {max(jobs, 1)} "
-          f"worker(s) ({mean:.2f} s each)"
-          + (f", skipped {skipped} already graded (use --force to regrade)" if skipped else "")
-          + (f"; {corrected} score(s) set by Sourcewise" if corrected else "")
-          + f"; log: {grading_log.log_path(course)}")
-    for name in failed:
-        print(f"could not autograde {name}: its autograded items score 0 (see the log)",
-              file=sys.stderr)
-    return 1 if failed else 0

@@ -86,6 +86,8 @@ def _spans_answer(key: Mapping[str, Any], labels: Sequence[str], decide: _Decide
     words = [(m.start(), m.end()) for m in WORD.finditer(text)]
     marks = []
     for span in key["spans"]:
+        if span.get("required", True) is False or span.get("role", "claim") == "ignore":
+            continue  # optional or out-of-scope key spans: a student need not mark them
         accepted = list(span["labels"])
         status = decide(span["id"])
         start, end = int(span["start"]), int(span["end"])
@@ -175,7 +177,7 @@ def _calibration(key: Mapping[str, Any], decide: _Decider, quality: float) -> di
 def task_answer(cell: GradedCell, quality: float, rng: random.Random, *, noise: float = 0.0,
                 salt: str = "") -> dict[str, Any]:
     """The part of a question's saved answer that one graded cell scores."""
-    from .task_keys import TASKS, task_key
+    from ..task_keys import TASKS, task_key
 
     key = cell.key if cell.key is not None else task_key(str(cell.task))
     decide = _Decider(quality, rng, noise, f"{salt}|{cell.grade_id}")
@@ -228,7 +230,7 @@ def simulate_answers(cells: Sequence[GradedCell] | Path, quality: float, seed: i
 def answer_file_payload(answers: Mapping[str, Any], fingerprint: str | None = None
                         ) -> dict[str, Any]:
     """An answer file exactly as the widgets' AnswerStore writes it."""
-    from sourcewise.widgets.answer_store import SCHEMA_VERSION
+    from ..answer_file import SCHEMA_VERSION
 
     saved = datetime.now(UTC).isoformat(timespec="seconds")
     return {"schema_version": SCHEMA_VERSION,
@@ -239,7 +241,7 @@ def answer_file_payload(answers: Mapping[str, Any], fingerprint: str | None = No
 def write_answers(folder: Path, lesson: str, answers: Mapping[str, Any],
                   fingerprint: str | None = None) -> Path:
     """Write ``folder/answers/<lesson>.json`` (as a student's widgets would have)."""
-    from sourcewise.widgets.answer_store import answers_path
+    from ..answer_file import answers_path
 
     path = answers_path(lesson, folder)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,10 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
                  "sourcewise course build ./my-course")
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
 
-    p = _command(sub, "autograde", "Autograde every submission in a course (nbgrader API).",
+    p = _command(sub, "autograde",
+                 "Grade every submission from its answers file (no student code runs) and "
+                 "record the grades in the nbgrader gradebook.",
                  "sourcewise autograde ./my-course --jobs 2")
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--execute", action="store_true",
+                   help="run each notebook in a kernel through nbgrader (for code tasks); "
+                        "widget tasks are still scored from the answers file")
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
 
@@ -124,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "autograde":
         from .autograde import autograde_course
 
-        return autograde_course(args.dir, jobs=args.jobs, lessons=args.lesson, force=args.force)
+        return autograde_course(args.dir, jobs=args.jobs, lessons=args.lesson, force=args.force,
+                                execute=args.execute)
     if args.command == "feedback":
         from .feedback_html import feedback_course
 

@@ -1,0 +1,165 @@
+"""Estimate how long each lesson's core takes a typical 16-18-year-old, and print it.
+
+    .venv/bin/python tests/bench/lesson_times.py            # table of every lesson
+    .venv/bin/python tests/bench/lesson_times.py --detail   # with the parts of each estimate
+
+The estimate adds up the parts of a lesson a student must do; optional extension cells
+(metadata ``{"sourcewise": {"extension": true}}``) and instructor-only cells are left out.
+Each constant below says where it comes from; change a constant and the table follows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Reading: 200 words a minute is the brief's figure for careful reading of expository prose
+# by 16-18-year-olds (silent reading of non-fiction is usually measured at 200-250 wpm;
+# we take the low end because the prose is dense and asks the reader to think).
+READING_WPM = 200
+# The article itself (about 390 words) is read once in every lesson that shows it in a
+# widget, at the same rate; the six constructed accounts are read once where they are shown.
+# A span item: find the words, select them (click, shift-click), choose a label and decide
+# which one: about three actions of ~5 s plus ~15 s of judgement.
+SECONDS_PER_SPAN_ITEM = 30
+# A whole-sentence verdict: re-read one sentence, recall what the course found, one click.
+SECONDS_PER_UNIT_ITEM = 20
+# A menu choice in a table (claim-source link, source rating, matrix cell): read a row
+# label, choose from a short menu; the accounts themselves are counted as reading.
+SECONDS_PER_CHOICE_ITEM = 15
+# A confidence slider with a few words of reason.
+SECONDS_PER_SLIDER_ITEM = 30
+# Ungraded sentence labelling (first read, last read): one click per sentence after reading.
+SECONDS_PER_UNIT_LABEL = 8
+# Composition: about 12 words a minute for a reasoned paragraph typed by a 16-18-year-old
+# (typing runs faster, but planning and rereading dominate), plus 2 minutes to plan;
+# the length is that of the lesson's own proficient example answer.
+WRITING_WPM = 12
+WRITING_PLAN_SECONDS = 120
+# Running a code cell and glancing at its output.
+SECONDS_PER_CODE_CELL = 10
+# After a graded widget task: press "Check my answer" and read the reasons for misses.
+SECONDS_PER_CHECK = 150
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
+
+
+@dataclass
+class Estimate:
+    lesson: str
+    stated: tuple[int, int] | None
+    parts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def minutes(self) -> float:
+        return sum(self.parts.values()) / 60
+
+    def add(self, part: str, seconds: float) -> None:
+        self.parts[part] = self.parts.get(part, 0.0) + seconds
+
+
+def words(text: str) -> int:
+    text = re.sub(r"<[^>]+>", " ", text)  # HTML tags of <details> blocks
+    text = re.sub(r"\|[-: |]+\|", " ", text)  # table rules
+    return len(WORD.findall(text))
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def core_cells(nb: dict) -> Iterator[dict]:
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {})
+        if (meta.get("sourcewise") or {}).get("extension"):
+            continue
+        if meta.get("nbgrader", {}).get("solution"):
+            continue  # the answer box: students write here, the example answer is not shown
+        yield cell
+
+
+def estimate(path: Path) -> Estimate:
+    sys.path.insert(0, str(ROOT))
+    from sourcewise.grading.task_keys import calibration_claims, matrix_claims, task_key
+    from sourcewise.seeds import load_accounts, load_article, load_key
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    header = source(nb["cells"][0])
+    match = re.search(r"About (\d+)(?:–(\d+))? minutes", header)
+    stated = (int(match.group(1)), int(match.group(2) or match.group(1))) if match else None
+    est = Estimate(path.stem, stated)
+    key = load_key("isis-morale-2014", validate=False)
+    article_words = words(load_article("isis-morale-2014").text)
+    shows_article = False
+    for cell in core_cells(nb):
+        text = source(cell)
+        if cell["cell_type"] == "markdown":
+            est.add("reading prose", words(text) * 60 / READING_WPM)
+            continue
+        est.add("running code cells", SECONDS_PER_CODE_CELL)
+        for literal in re.findall(r'"""(.*?)"""', text, flags=re.S):
+            if words(literal) > 60:  # text a cell prints for the student to read
+                est.add("reading prose", words(literal) * 60 / READING_WPM)
+        if "lesson.annotator(" in text:
+            shows_article = True
+            task = re.search(r'task="([^"]+)"', text)
+            if task:
+                spans = [s for s in task_key(task.group(1))["spans"]
+                         if s.get("role") != "ignore" and s.get("required", True)]
+                units = 'mode="units"' in text
+                est.add("widget items", len(spans) * (SECONDS_PER_UNIT_ITEM if units
+                                                      else SECONDS_PER_SPAN_ITEM))
+                est.add("checking and reading feedback", SECONDS_PER_CHECK)
+            elif 'mode="units"' in text:
+                est.add("widget items", 15 * SECONDS_PER_UNIT_LABEL)
+            else:  # an ungraded practice: about ten short phrases to mark
+                est.add("widget items", 10 * SECONDS_PER_SPAN_ITEM / 2)
+        if "lesson.source_linker(" in text and "task=" in text and "check(" not in text:
+            claims = re.findall(r'"(C\d\d)"', text)
+            sources = [s for s in key.sources if s["type"] != "writer"]
+            est.add("widget items", (len(claims) + 2 * len(sources)) * SECONDS_PER_CHOICE_ITEM)
+            est.add("checking and reading feedback", 2 * SECONDS_PER_CHECK)
+        if "lesson.comparison(" in text and "task=" in text and "heatmap" not in text:
+            accounts = load_accounts("isis-morale-2014")
+            est.add("widget items", len(matrix_claims(key)) * len(accounts)
+                    * SECONDS_PER_CHOICE_ITEM)
+            est.add("reading prose", sum(words(a.text) for a in accounts) * 60 / READING_WPM)
+            est.add("checking and reading feedback", SECONDS_PER_CHECK)
+        if "lesson.confidence(" in text and "claim_ids" in text and "views" not in text \
+                and "view = " not in text:
+            est.add("widget items", len(calibration_claims(key)) * SECONDS_PER_SLIDER_ITEM)
+    if shows_article:
+        est.add("reading the article", article_words * 60 / READING_WPM)
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {})
+        if meta.get("nbgrader", {}).get("solution") and cell["cell_type"] == "markdown" \
+                and not (meta.get("sourcewise") or {}).get("extension"):
+            example = source(cell).split("\n", 1)[-1]  # after the "Example answer" line
+            est.add("written answers", WRITING_PLAN_SECONDS + words(example) * 60 / WRITING_WPM)
+    return est
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--detail", action="store_true", help="show the parts of each estimate")
+    args = parser.parse_args(argv)
+    print(f"{'lesson':<18} {'estimate':>9} {'stated':>8}")
+    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
+        est = estimate(path)
+        stated = "–".join(str(n) for n in dict.fromkeys(est.stated)) if est.stated else "none"
+        print(f"{est.lesson:<18} {est.minutes:>6.1f} min {stated:>6} min")
+        if args.detail:
+            for part, seconds in sorted(est.parts.items(), key=lambda p: -p[1]):
+                print(f"    {part:<32} {seconds / 60:5.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
