@@ -2,8 +2,8 @@
 
 nbgrader's default feedback shows each test cell whole — hidden tests and the key literal
 included — and the tracebacks of failing hidden code (README, "nbgrader facts").
-``StripHiddenTests`` runs in ``GenerateFeedback`` after ``GetGrades``: a graded cell keeps only its released (visible) part and
-what ``grade_item`` printed (the itemised explanation), errors become one plain line, widget
+``StripHiddenTests`` runs in ``GenerateFeedback`` after ``GetGrades``: a graded cell keeps only
+its released (visible) part and what ``grade_item`` printed (the itemised explanation), errors become one plain line, widget
 state is dropped (a static page cannot run widgets), and the grading log's reasons are shown
 where they apply.
 """
