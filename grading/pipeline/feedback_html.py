@@ -1,11 +1,11 @@
 """Student feedback HTML: nbgrader's feedback without hidden tests, keys or tracebacks.
 
-nbgrader's default feedback shows each test cell whole — hidden tests and the key literal
-included — and the tracebacks of failing hidden code (README, "nbgrader facts").
+nbgrader's default feedback shows each test cell whole (hidden tests and the key literal
+included) and the tracebacks of failing hidden code (README, "nbgrader facts").
 ``StripHiddenTests`` runs in ``GenerateFeedback`` after ``GetGrades``: a graded cell keeps only
-its released (visible) part and what ``grade_item`` printed (the itemised explanation), errors become one plain line, widget
-state is dropped (a static page cannot run widgets), and the grading log's reasons are shown
-where they apply.
+its released (visible) part and the explanation printed with its score, errors become one plain
+line, widget state is dropped (a static page cannot run widgets), and the grading log's reasons
+are shown where they apply.
 """
 
 from __future__ import annotations
