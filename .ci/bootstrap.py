@@ -67,6 +67,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "sourcewise"), "lab", *rest])
     ensure_venv("[test]")
     ensure_chromium()
+    # The hub tests' proxy (npm) and PostgreSQL server (apt): installed when missing.
+    subprocess.call([sys.executable, str(ROOT / ".ci" / "services.py")])
     # Lint first (seconds), then the whole suite; both must pass.
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", str(ROOT)], cwd=ROOT)
     tests = subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)

@@ -27,7 +27,7 @@ from .grading_log import LogEntry
 from .lesson_cells import lesson_sources
 from .submission_result import SubmissionResult
 
-BATCH = 50  # submissions per gradebook transaction (a stopped run loses at most one batch)
+BATCH = 200  # submissions per gradebook transaction (a stopped run loses at most one batch)
 
 
 def find_submissions(course: Path, lessons: Iterable[str] | None = None,
@@ -178,34 +178,50 @@ def _grade_answers(course: Path, todo: Sequence[tuple[str, str]], jobs: int,
                    finish: Callable[[SubmissionResult], None]) -> None:
     from .nbgrader_env import gradebook
 
+    def refused(result: SubmissionResult, err: BaseException) -> None:
+        result.ok, result.error = False, f"the gradebook refused it ({err})"
+        result.notes.append(f"Its grades could not be recorded ({type(err).__name__}); tell "
+                            "your instructor.")
+        finish(result)
+
     with gradebook(course) as gb:
         rows = GradebookRows(gb)
         batch: list[SubmissionResult] = []
 
         def flush() -> None:
-            gb.db.commit()
-            for done in batch:
-                finish(done)
+            try:
+                rows.commit()
+            except Exception:  # find the submission the database refuses; record the rest
+                for result in batch:
+                    try:
+                        rows.write(result, _timestamp(course, result))
+                        rows.commit()
+                    except Exception as err:
+                        refused(result, err)
+                        continue
+                    finish(result)
+            else:
+                for result in batch:
+                    finish(result)
             batch.clear()
 
         for result in _answer_results(course, todo, jobs):
-            timestamp, note = submitted_at(course / "submitted" / result.student / result.lesson)
-            if note:
-                result.notes.append(note)
             try:
-                rows.write(result, timestamp)
-            except Exception as err:  # a row nbgrader refuses: zero it, say why, go on
-                gb.db.rollback()
-                flush()
-                result.ok, result.error = False, f"the gradebook refused it ({err})"
-                result.notes.append(f"Its grades could not be recorded ({type(err).__name__}); "
-                                    "tell your instructor.")
-                finish(result)
+                rows.write(result, _timestamp(course, result))
+            except Exception as err:  # e.g. a lesson the gradebook does not know
+                refused(result, err)
                 continue
             batch.append(result)
             if len(batch) >= BATCH:
                 flush()
         flush()
+
+
+def _timestamp(course: Path, result: SubmissionResult) -> Any:
+    timestamp, note = submitted_at(course / "submitted" / result.student / result.lesson)
+    if note and note not in result.notes:
+        result.notes.append(note)
+    return timestamp
 
 
 def _grade_in_kernels(course: Path, todo: Sequence[tuple[str, str]], jobs: int,

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Install what the JupyterHub tests need besides Python packages; idempotent, cheap when done.
+
+    python3 .ci/services.py            # install what is missing, print where each tool is
+
+- configurable-http-proxy (JupyterHub's proxy) from npm, into ``.venv/node/`` (never global);
+- PostgreSQL's server from Debian's ``postgresql`` package (apt, as root) when no ``initdb``
+  is found. The tests start their own throw-away cluster on 127.0.0.1; the package's own
+  cluster service is not needed and not started.
+
+Called from ``bootstrap.py test``. When something cannot be installed (no npm, not root), it
+says so and the hub tests report it (they fail under CI, skip elsewhere).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("SOURCEWISE_VENV", ROOT / ".venv"))
+NODE_PREFIX = VENV / "node"
+# JupyterHub 5/6 work with configurable-http-proxy 4.x and 5.x; pin the major we tested.
+CHP_PACKAGE = "configurable-http-proxy@5.3.0"
+CHP = NODE_PREFIX / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
+def pg_bin_dir() -> Path | None:
+    """The folder holding PostgreSQL's ``initdb`` and ``pg_ctl`` (Debian keeps them off PATH)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _say(text: str) -> None:
+    print(f"services: {text}", flush=True)
+
+
+def ensure_chp() -> Path | None:
+    if CHP.exists():
+        return CHP
+    if not shutil.which("npm"):
+        _say("npm not found: install Node.js and npm to run the JupyterHub tests")
+        return None
+    NODE_PREFIX.mkdir(parents=True, exist_ok=True)
+    cmd = ["npm", "install", "--prefix", str(NODE_PREFIX), "--no-fund", "--no-audit",
+           "--loglevel=error", CHP_PACKAGE]
+    _say(" ".join(cmd))
+    if subprocess.run(cmd).returncode != 0 or not CHP.exists():
+        _say("could not install configurable-http-proxy with npm")
+        return None
+    return CHP
+
+
+def _apt_install(*packages: str) -> bool:
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+        return False
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
+    if subprocess.run(cmd, env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)
+        return subprocess.run(cmd, env=env).returncode == 0
+    return True
+
+
+def ensure_postgresql() -> Path | None:
+    found = pg_bin_dir()
+    if found:
+        return found
+    _say("PostgreSQL not found: installing Debian's postgresql package")
+    if not _apt_install("postgresql"):
+        _say("could not install PostgreSQL (needs root and apt-get)")
+        return None
+    return pg_bin_dir()
+
+
+def main() -> int:
+    chp = ensure_chp()
+    pg = ensure_postgresql()
+    _say(f"configurable-http-proxy: {chp or 'MISSING'}; PostgreSQL: {pg or 'MISSING'}")
+    return 0 if chp and pg else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
