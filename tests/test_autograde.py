@@ -142,3 +142,41 @@ def test_rerun_skips_graded_submissions(graded, capsys):
     assert len(grading_log.read(graded.path)) == lines_before
 
 
+
+
+def test_formgrader_renders_the_autograded_notebook_and_takes_manual_grades(graded, tmp_path):
+    """Does formgrader's own page render an answers-graded submission, and does a manual
+    rubric score entered there count in the exported grade?"""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    from sourcewise.grading.pipeline.export import course_frames
+
+    import shutil
+
+    course = shutil.copytree(graded.path, tmp_path / "course")  # the shared course stays as is
+    config = Config()
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    with gradebook(course) as gb:
+        notebook = gb.find_submission_notebook(LESSON, LESSON, "middling")
+        resources = {"assignment_id": LESSON, "notebook_id": LESSON,
+                     "submission_id": notebook.id, "index": 0, "total": 1, "base_url": "",
+                     "student": "middling", "last_name": None, "first_name": None,
+                     "notebook_path": f"autograded/middling/{LESSON}/{LESSON}.ipynb"}
+        html, _ = HTMLExporter(config=config).from_filename(
+            str(course / "autograded" / "middling" / LESSON / f"{LESSON}.ipynb"),
+            resources=resources)
+        assert "Score: " in html  # the graded cells show the computed score's explanation
+        manual = [g for g in notebook.grades if g.needs_manual_grade]
+        assert manual, "the written answer waits for a person"
+        for grade in manual:  # what formgrader's GradeHandler.put does
+            grade.manual_score = 2.0
+            grade.needs_manual_grade = False
+        gb.db.commit()
+    grades, _ = course_frames(course)
+    row = grades[(grades.student == "middling") & (grades.lesson == LESSON)].iloc[0]
+    expected = sum(_expected(course, graded.answers["middling"]).values()) + 2.0 * len(manual)
+    assert row.score == pytest.approx(expected)
+    assert row.status == "graded"
