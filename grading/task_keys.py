@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sourcewise.seeds import Key, load_accounts, load_article, load_key
+from sourcewise.seeds.records import load_records, search_items
 
 VERIFICATION_LABELS = {"verified": "verified",
                        "explicitly_unconfirmed": "explicitly unconfirmed",
@@ -53,7 +54,7 @@ class Task:
 
 
 def _claim_spans(key: Key, label_of: Callable[[dict[str, Any]], Sequence[str]]) -> dict[str, Any]:
-    article = load_article(key.article_id)
+    article = load_article(key.ref)
     spans = [{"id": c["id"], "start": c["span"]["start"], "end": c["span"]["end"],
               "text": c["span"]["text"], "labels": list(dict.fromkeys(label_of(c))),
               "rationale": c["rationale"], "unit": c["unit"]} for c in key.claims]
@@ -78,7 +79,7 @@ def claim_check_key(key: Key, units: Sequence[str] = FOCUS_UNITS) -> dict[str, A
     Sentences outside the focus become ``role: "ignore"`` spans, so marks there neither earn
     nor cost anything.
     """
-    article = load_article(key.article_id)
+    article = load_article(key.ref)
 
     def labels(claim: dict[str, Any]) -> list[str]:
         return [f"{a} · {v}" for a in _accepted(claim, "attribution", ATTRIBUTION_LABELS)
@@ -88,6 +89,16 @@ def claim_check_key(key: Key, units: Sequence[str] = FOCUS_UNITS) -> dict[str, A
              for s in _claim_spans(key, labels)["spans"] if s["unit"] in units]
     spans += _out_of_scope(article, units, CLAIM_CHECK_LABELS)
     return {"text": article.text, "spans": spans}
+
+
+def article_claims_key(key: Key) -> dict[str, Any]:
+    """A generated lesson's one pass: every claim of any article, attribution · verification."""
+
+    def labels(claim: dict[str, Any]) -> list[str]:
+        return [f"{a} · {v}" for a in _accepted(claim, "attribution", ATTRIBUTION_LABELS)
+                for v in _accepted(claim, "verification", VERIFICATION_LABELS)]
+
+    return _claim_spans(key, labels)
 
 
 TRACING_WORDS = re.compile(r"\boriginal\b|\bCNBC\b|Financial Times|\brewrit", re.IGNORECASE)
@@ -108,7 +119,7 @@ def _out_of_scope(article: Any, units: Sequence[str], labels: Sequence[str]) -> 
 
 def verdict_key(key: Key) -> dict[str, Any]:
     """Capstone: a verdict on a few whole sentences, new judgement drawing on lessons 3-5."""
-    article = load_article(key.article_id)
+    article = load_article(key.ref)
     verdicts = key.article_level.get("verdicts", [])
     spans = []
     for v in verdicts:
@@ -132,7 +143,7 @@ def reliance_key(key: Key) -> dict[str, Any]:
 
 
 def framing_key(key: Key, types: Sequence[str] | None = None) -> dict[str, Any]:
-    article = load_article(key.article_id)
+    article = load_article(key.ref)
     spans = [{"id": f["id"], "start": f["span"]["start"], "end": f["span"]["end"],
               "text": f["span"]["text"],
               "labels": [FRAMING_LABELS[t]
@@ -183,15 +194,17 @@ def matrix_claims(key: Key) -> list[str]:
     listed = key.data.get("task_claims", {}).get("corroboration.matrix")
     if listed is not None:  # a course edition's public key lists them (no alignment tables)
         return list(listed)
-    accounts = load_accounts(key.article_id)
+    accounts = load_accounts(key.ref)
     counted = {c["id"]: sum(1 for a in accounts if c["id"] in a.data["alignment"])
                for c in key.claims}
     ranked = sorted((cid for cid, n in counted.items() if n >= 2), key=lambda c: -counted[c])
-    return sorted(ranked[:8])  # eight rows × six accounts fits the lesson's 45 minutes
+    # Five rows × six accounts leaves room in 45 minutes for lateral search on real
+    # records (which traces C23, C33 and C39).
+    return sorted(ranked[:5])
 
 
 def matrix_key(key: Key) -> dict[str, Any]:
-    accounts = load_accounts(key.article_id)
+    accounts = load_accounts(key.ref)
     items = {}
     for claim_id in matrix_claims(key):
         for account in accounts:
@@ -203,6 +216,44 @@ def matrix_key(key: Key) -> dict[str, Any]:
     names = {f"{cid}|{a.id}": f"{cid} in {a.data['outlet']}" for cid in matrix_claims(key)
              for a in accounts}
     return {"items": items, "names": names}
+
+
+def search_key(key: Key) -> dict[str, Any]:
+    """Lesson 3's lateral reading: the original's outlet, author and date, and for each claim
+    the records that corroborate it independently (or ``none``), from the records' answers."""
+    records = load_records(key.ref)
+    original = next(r.data for r in records if r.data.get("role") == "original")
+    # Shown for a missed item too, so it says how to find the answer, not what it is.
+    found = ("Search a few distinctive words of the article. Several pages carry the same "
+             "sentences; the one with a byline and a date names the outlet it first appeared "
+             "in, and that outlet, its reporter and that date are the original's.")
+    outlet = original.get("credits") or original["outlet"]
+    titles = {r.id: f"{r.data['outlet']}, '{r.data['title']}'" for r in records}
+    items: dict[str, Any] = {
+        "original|outlet": {"choice": outlet, "rationale": found,
+                            "partial": {original["outlet"]: 0.5} if outlet != original[
+                                "outlet"] else None},
+        "original|author": {"choice": original.get("author") or "not given",
+                            "rationale": found},
+        "original|date": {"choice": original.get("date") or "not given", "rationale": found},
+    }
+    for claim_id in search_items(records):
+        bearing = [(r.id, r.data["bears_on"][claim_id]) for r in records
+                   if claim_id in r.data.get("bears_on", {})]
+        support = [rid for rid, b in bearing
+                   if b["relation"] == "corroborates" and b["independent"]]
+        items[f"{claim_id}|record"] = {
+            "choice": support[0] if support else "none", "also": support[1:],
+            "rationale": " ".join(f"{titles[rid]}: {b['note']}" for rid, b in bearing)}
+    for spec in items.values():
+        if spec.get("partial") is None:
+            spec.pop("partial", None)
+    names = {"original|outlet": "The original's outlet", "original|author": "Its author",
+             "original|date": "Its date",
+             **{i: f"{i.split('|')[0]}: a record that corroborates it" for i in items
+                if i.endswith("|record")}}
+    return {"items": items, "names": names,
+            "choice_names": {**titles, "none": "no independent record"}}
 
 
 def calibration_claims(key: Key) -> list[str]:
@@ -232,6 +283,8 @@ TASKS: dict[str, Task] = {t.id: t for t in [
     Task("sources.ratings", "ratings", (), rating_key, "Rate each source"),
     Task("corroboration.matrix", "matrix", ("corroborates", "contradicts", "silent"), matrix_key,
          "Compare the seed with the other accounts"),
+    Task("corroboration.search", "choices", (), search_key,
+         "Trace the article and find better coverage"),
     Task("framing.naming", "spans", ("naming choice",), lambda k: framing_key(k, ["naming"]),
          "Find every name the article gives the group"),
     Task("framing.devices", "spans", tuple(v for k, v in FRAMING_LABELS.items() if k != "naming"),
@@ -243,6 +296,11 @@ TASKS: dict[str, Task] = {t.id: t for t in [
          reliance_key, "Mark what each claim rests on"),
     Task("capstone.verdicts", "spans", tuple(VERDICT_LABELS.values()), verdict_key,
          "Say what a careful reader can do with each sentence"),
+    # Lessons generated for any keyed article (grading/pipeline/article_lessons.py).
+    Task("claims.check", "spans", CLAIM_CHECK_LABELS, article_claims_key,
+         "Mark each claim: who stands behind it, and is it confirmed?"),
+    Task("framing.all", "spans", tuple(FRAMING_LABELS.values()), framing_key,
+         "Mark the framing devices"),
 ]}
 
 

@@ -62,16 +62,25 @@ class Article:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
 
+# A lesson built for an article outside the package carries a copy of it (text, sentence map and
+# what its key may show) in this folder beside the notebook, which is a kernel's working folder.
+LOCAL_ARTICLES = "articles"
+
+
 def article_dir(article_id: str | Path) -> Path:
-    """The folder of an article: a packaged seed id or a path to a folder."""
+    """The folder of an article: a path to a folder, a packaged seed id, or the id of an
+    article copied into ``articles/<id>/`` beside the notebook (a generated lesson's copy)."""
     candidate = Path(article_id)
     if candidate.is_dir():
         return candidate
     folder = SEEDS_DIR / str(article_id)
-    if not folder.is_dir():
-        known = ", ".join(list_articles()) or "none"
-        raise SeedError(f"no article {str(article_id)!r} (known articles: {known})")
-    return folder
+    if folder.is_dir():
+        return folder
+    local = Path(LOCAL_ARTICLES) / str(article_id)
+    if candidate.name == str(article_id) and (local / "units.json").is_file():
+        return local
+    known = ", ".join(list_articles()) or "none"
+    raise SeedError(f"no article {str(article_id)!r} (known articles: {known})")
 
 
 def list_articles() -> list[str]:

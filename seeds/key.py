@@ -22,13 +22,23 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Key:
-    """An article's expert key; the raw JSON stays available as ``data``."""
+    """An article's expert key; the raw JSON stays available as ``data``.
+
+    ``folder`` is where it was read from: an article outside the package is found by its
+    folder, not by its id (``ref`` gives whichever loads the article).
+    """
 
     data: dict[str, Any]
+    folder: Path | None = None
 
     @property
     def article_id(self) -> str:
         return str(self.data["article_id"])
+
+    @property
+    def ref(self) -> str | Path:
+        """What ``load_article`` needs to find this key's article."""
+        return self.folder if self.folder is not None else self.article_id
 
     @property
     def claims(self) -> list[dict[str, Any]]:
@@ -107,7 +117,7 @@ def load_key(article_id: str | Path = "isis-morale-2014", *, validate: bool = Tr
             first = errors[0]
             where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
             raise SeedError(f"key.json: {where}: {first.message} ({len(errors)} problem(s))")
-    return Key(data)
+    return Key(data, path.parent)
 
 
 PUBLIC_KEY_FILE = "public_key.json"
@@ -140,6 +150,6 @@ def load_lesson_key(article_id: str | Path = "isis-morale-2014") -> Key:
         return load_key(article_id, validate=False)
     public = folder / PUBLIC_KEY_FILE
     if public.exists():
-        return Key(read_json(public))
+        return Key(read_json(public), folder)
     raise SeedError(KEY_WITHHELD if edition() == COURSE else
                     f"{folder.name}: no key.json (and no {PUBLIC_KEY_FILE}) in {folder}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,35 @@ class Problem:
     field: str
     message: str
     unit: str | None = None
+    item: str | None = None  # the id of the key entry (claim, source, device) it concerns
 
     def __str__(self) -> str:
         unit = f" [unit {self.unit}]" if self.unit else ""
-        return f"{self.file}: {self.field}{unit}: {self.message}"
+        item = f" [{self.item}]" if self.item else ""
+        return f"{self.file}: {self.field}{item}{unit}: {self.message}"
+
+
+KEY_PARTS = ("sources", "claims", "framing")
+
+
+def key_not_started(key: Any) -> bool:
+    """True for the empty key ``sourcewise article new`` writes (nothing keyed yet)."""
+    return (isinstance(key, dict) and all(key.get(part) == [] for part in KEY_PARTS)
+            and not key.get("article_level"))
+
+
+def _with_item(problem: Problem, key: dict[str, Any]) -> Problem:
+    """Name the key entry a problem sits in (``claims/3/...`` → its id, e.g. ``C04``)."""
+    steps = problem.field.split("/")
+    if problem.file != "key.json" or len(steps) < 2 or steps[0] not in KEY_PARTS:
+        return problem
+    try:
+        item = key[steps[0]][int(steps[1])].get("id")
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return problem
+    if not isinstance(item, str):
+        return problem
+    return Problem(problem.file, problem.field, problem.message, problem.unit, item)
 
 
 def _parse(folder: Path, name: str, problems: list[Problem]) -> Any:
@@ -41,7 +67,23 @@ def _parse(folder: Path, name: str, problems: list[Problem]) -> Any:
         return None
 
 
+@cache
+def _fast_validator(schema: str) -> Any:
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema(schema))
+
+
 def _schema_problems(name: str, schema: str, data: Any) -> list[Problem]:
+    # A valid file is confirmed by fastjsonschema (milliseconds); only a file with problems
+    # pays for jsonschema's import (over a second), which locates every problem.
+    import fastjsonschema
+
+    try:
+        _fast_validator(schema)(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(load_schema(schema))
@@ -170,10 +212,16 @@ def validate_article_dir(folder: str | Path) -> list[Problem]:
         units = _check_units(text, raw_units, problems)
     key = _parse(folder, "key.json", problems)
     claim_ids: set[str] = set()
-    if isinstance(key, dict):
-        problems += _schema_problems("key.json", "key", key)
+    if key_not_started(key):
+        if isinstance(sentence_map, dict) and key.get("article_id") != sentence_map.get(
+                "article_id"):
+            problems.append(Problem("key.json", "article_id", "differs from units.json's "
+                                    f"article_id {sentence_map.get('article_id')!r}"))
+    elif isinstance(key, dict):
+        found: list[Problem] = _schema_problems("key.json", "key", key)
         if text is not None:
-            claim_ids = _check_key(text, units, key, problems)
+            claim_ids = _check_key(text, units, key, found)
+        problems += [_with_item(p, key) for p in found]
     accounts = folder / "accounts"
     for path in sorted(accounts.glob("*.json")) if accounts.is_dir() else []:
         name = f"accounts/{path.name}"
@@ -187,4 +235,27 @@ def validate_article_dir(folder: str | Path) -> list[Problem]:
             if claim_id not in claim_ids:
                 problems.append(Problem(name, f"alignment/{claim_id}",
                                         "no claim with this id in key.json"))
+    problems += _record_problems(folder / "records", claim_ids)
+    return problems
+
+
+def _record_problems(records: Path, claim_ids: set[str]) -> list[Problem]:
+    """Schema problems of the documented records, unknown claims, and duplicate ids."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for path in sorted(records.glob("*.json")) if records.is_dir() else []:
+        name = f"records/{path.name}"
+        data = _parse(records, path.name, found := [])
+        if data is None:
+            problems += [Problem(name, p.field, p.message) for p in found]
+            continue
+        problems += _schema_problems(name, "record", data)
+        if isinstance(data, dict):
+            if data.get("id") in seen:
+                problems.append(Problem(name, "id", f"duplicate record id {data.get('id')!r}"))
+            seen.add(data.get("id"))
+            for claim_id in (data.get("bears_on") or {}) if claim_ids else ():
+                if claim_id not in claim_ids:
+                    problems.append(Problem(name, f"bears_on/{claim_id}",
+                                            "no claim with this id in key.json"))
     return problems

@@ -147,13 +147,13 @@ def test_rerun_skips_graded_submissions(graded, capsys):
 def test_formgrader_renders_the_autograded_notebook_and_takes_manual_grades(graded, tmp_path):
     """Does formgrader's own page render an answers-graded submission, and does a manual
     rubric score entered there count in the exported grade?"""
+    import shutil
+
     from nbconvert.exporters import HTMLExporter
     from nbgrader.server_extensions.formgrader import handlers
     from traitlets.config import Config
 
     from sourcewise.grading.pipeline.export import course_frames
-
-    import shutil
 
     course = shutil.copytree(graded.path, tmp_path / "course")  # the shared course stays as is
     config = Config()

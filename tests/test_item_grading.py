@@ -75,6 +75,8 @@ def test_every_task_scores_its_own_perfect_answer_as_one() -> None:
         elif spec.kind == "calibration":
             value = {"true": 100, "false": 0, "mixed": 50}
             answer = {c: {"p": value.get(o, 50), "reason": ""} for c, o in key["outcomes"].items()}
+        elif spec.kind == "choices":  # a flat {item: choice} answer (the search task)
+            answer = {item: exp["choice"] for item, exp in key["items"].items()}
         else:
             grid: dict = {}
             for item, exp in key["items"].items():

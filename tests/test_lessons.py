@@ -22,7 +22,7 @@ LESSONS = lesson_ids()
 TASKS = {"00-orientation": [],
          "01-claims": ["claims.focused"],
          "02-sources": ["sources.links", "sources.ratings"],
-         "03-corroboration": ["corroboration.matrix"],
+         "03-corroboration": ["corroboration.matrix", "corroboration.search"],
          "04-framing": ["framing.naming", "framing.devices"],
          "05-weighing": ["weighing.calibration"],
          "06-capstone": ["capstone.verdicts"]}
@@ -165,7 +165,7 @@ def test_every_competing_account_is_labelled_constructed() -> None:
 def test_framing_lesson_labels_the_accounts_as_constructed_and_charts_with_plotly() -> None:
     text = text_of("04-framing")
     assert "constructed teaching texts" in text and "(constructed)" in text
-    assert "load_accounts(" in text and "import plotly.express" in text
+    assert "load_accounts(" in text and "import plotly.graph_objects" in text
     assert "Entman" in text and "Due to" in text
 
 
@@ -255,9 +255,11 @@ def key_answers(folder: Path) -> None:
     save("00-orientation", {"pre_trust": first_read})
     save("01-claims", {"claims_check": spans("claims.focused")})
     save("02-sources", {"source_links": {"links": links, "ratings": grid("sources.ratings")}})
-    save("03-corroboration", {"corroboration_matrix": {"matrix": grid("corroboration.matrix")}})
+    save("03-corroboration", {"corroboration_matrix": {"matrix": grid("corroboration.matrix")},
+                              "lateral_search": {i: spec["choice"] for i, spec in
+                                                 task_key("corroboration.search")["items"].items()}})
     save("04-framing", {"naming": spans("framing.naming"), "devices": spans("framing.devices")})
-    save("05-weighing", {"conf_before": sure, "conf_after": sure})
+    save("05-weighing", {"conf_before": sure, "conf_after": {**sure, "frozen": True}})  # locked
     save("06-capstone", {"verdicts": spans("capstone.verdicts")})
 
 

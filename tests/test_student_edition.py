@@ -44,7 +44,8 @@ def secrets() -> list[str]:
 
 
 KEY_FIELDS = ['"rationale"', "'rationale'", '"also_acceptable"', "'also_acceptable'",
-              '"later_reporting"', "'later_reporting'", '"alignment"', "'alignment'"]
+              '"later_reporting"', "'later_reporting'", '"alignment"', "'alignment'",
+              '"bears_on"', '"provenance"']
 
 
 def label_patterns() -> list[str]:

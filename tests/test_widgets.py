@@ -293,6 +293,9 @@ def test_self_study_check_explains_and_course_mode_says_only_what_is_open(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     widget = make(kind, tmp_path)
     answer_from_browser(widget, WIDGETS[kind][1])
+    if kind == "confidence":  # scored only once locked (see tests/test_confidence.py)
+        widget.judge("C15", 60)
+        assert widget.lock()
 
     study = widget.check()
     assert study.mode == "self-study"

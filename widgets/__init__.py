@@ -16,6 +16,7 @@ __all__ = [
     "ConfidenceSliders",
     "Feedback",
     "Lesson",
+    "SearchView",
     "SourceLinker",
     "answers_path",
     "load_answers",
@@ -28,6 +29,7 @@ _LAZY = {
     "SourceLinker": ".grid_views",
     "ConfidenceSliders": ".confidence",
     "Lesson": ".lesson",
+    "SearchView": ".search",
 }
 
 

@@ -127,11 +127,13 @@ class Comparison(GridView):
         """A plotly heatmap of the matrix: +1 corroborates, −1 contradicts, 0 silent."""
         import plotly.graph_objects as go
 
+        from .charts import Chart
+
         g = self.model.grids["matrix"]
         code = {"corroborates": 1, "contradicts": -1, "silent": 0, None: None}
         z = [[code[g.get(r, c)] for c in g.columns] for r in g.rows]
         text = [[g.get(r, c) or "not answered" for c in g.columns] for r in g.rows]
-        fig = go.Figure(go.Heatmap(z=z, x=list(g.columns), y=list(g.rows), text=text,
+        fig = Chart(go.Heatmap(z=z, x=list(g.columns), y=list(g.rows), text=text,
                                    hovertemplate="%{y} / %{x}: %{text}<extra></extra>",
                                    zmin=-1, zmax=1,
                                    colorscale=[[0, "#d55e00"], [0.5, "#eeeeee"], [1, "#0072b2"]],

@@ -82,6 +82,14 @@ class Lesson:
         return ConfidenceSliders(self.article, self.key, question_id, claim_ids,
                                  store=self.store, task_id=task, prompt=prompt)
 
+    def search(self, question_id: str, claim_ids: Sequence[str], *, task: str | None = None,
+               prompt: str = "") -> Any:
+        """Lateral reading: search the article's documented records, record what was found."""
+        from .search import SearchView
+
+        return SearchView(self.article, self.key, question_id, claim_ids, store=self.store,
+                          task_id=task, prompt=prompt)
+
     def self_score(self, question_id: str, task_id: str, points: float,
                    claims: list[str] | None = None) -> Points | None:
         """Self-check for a graded cell (the grade itself is computed by the instructor).

@@ -31,6 +31,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prepare-only", action="store_true",
                    help="prepare the working folder and exit without starting JupyterLab")
 
+    p.add_argument("--article", type=Path, default=None,
+                   help="a keyed article folder: lessons generated for it instead of the seed's")
+
+    article = _command(sub, "article", "Bring your own article: scaffold it, then author its key.",
+                       "sourcewise article new ./my-article --text report.txt")
+    asub = article.add_subparsers(dest="article_command", metavar="STEP")
+    p = _command(asub, "new", "Make an article folder from a plain-text report (first paragraph: "
+                 "the headline): text, sentence map, meta.json and an empty key.",
+                 "sourcewise article new ./levee --text report.txt --date 2031-04-08")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--text", type=Path, required=True, help="the report as UTF-8 plain text")
+    p.add_argument("--title", default=None)
+    p.add_argument("--date", default=None)
+    p.add_argument("--outlet", default=None)
+    p.add_argument("--url", default=None)
+    p.add_argument("--id", default=None, help="article id (default: from the title)")
+    p.add_argument("--splitter", default="sentencex", choices=("sentencex", "pysbd"))
+    p = _command(asub, "author", "Open the authoring notebook of an article in JupyterLab.",
+                 "sourcewise article author ./levee")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--no-browser", action="store_true", help="start the server only")
+    p.add_argument("--prepare-only", action="store_true",
+                   help="write the authoring notebook and exit without starting JupyterLab")
+
     p = _command(sub, "validate", "Check an article folder (text, sentence map, key, accounts).",
                  "sourcewise validate seeds/isis-morale-2014")
     p.add_argument("path", type=Path, help="an article folder, or a packaged article id")
@@ -43,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path)
     p.add_argument("--students", nargs="*", default=[], help="student ids to register")
     p.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook (default SQLite)")
+    p.add_argument("--article", type=Path, default=None,
+                   help="a keyed article folder: lessons generated for it instead of the seed's")
     p = _command(csub, "build", "Generate the student release of every lesson (nbgrader).",
                  "sourcewise course build ./my-course")
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
@@ -95,14 +121,42 @@ def _validate(path: Path) -> int:
     except SeedError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    from sourcewise.seeds.key_progress import key_progress
+
     problems = validate_article_dir(folder)
     for problem in problems:
         print(problem)
+    for line in key_progress(folder, problems=len(problems)).lines():
+        print(line)
     if problems:
         print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
     print(f"{folder}: no problems found")
     return 0
+
+
+def _article(args: argparse.Namespace) -> int:
+    from sourcewise.seeds import SeedError
+
+    if args.article_command == "new":
+        from sourcewise.seeds.scaffold import new_article, normalise_text
+
+        try:
+            folder = new_article(args.dir, normalise_text(args.text.read_bytes()),
+                                 title=args.title, date=args.date, outlet=args.outlet,
+                                 url=args.url, article_id=args.id, splitter=args.splitter)
+        except (SeedError, OSError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        print(f"article folder ready: {folder}\n  next: sourcewise article author {folder}")
+        return _validate(folder)
+    if args.article_command == "author":
+        from .article_authoring import open_authoring
+
+        return open_authoring(args.dir, no_browser=args.no_browser,
+                              prepare_only=args.prepare_only)
+    build_parser().parse_args(["article", "--help"])
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,12 +171,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .student_lab import open_lab
 
         return open_lab(args.dir, no_browser=args.no_browser, port=args.port,
-                        prepare_only=args.prepare_only)
+                        prepare_only=args.prepare_only, article=args.article)
+    if args.command == "article":
+        return _article(args)
     if args.command == "course":
         from . import course
 
         if args.course_command == "init":
-            return course.init_course(args.dir, students=args.students, db_url=args.db)
+            return course.init_course(args.dir, students=args.students, db_url=args.db,
+                                      article=args.article)
         if args.course_command == "build":
             return course.build_course(args.dir)
         parser.parse_args(["course", "--help"])

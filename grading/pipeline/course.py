@@ -103,9 +103,23 @@ def register_students(course: Path, students: Iterable[str]) -> int:
 
 def init_course(directory: Path, students: Sequence[str] = (), db_url: str | None = None, *,
                 lessons: Sequence[Path] | None = None, course_id: str | None = None,
-                timeout: int = DEFAULT_TIMEOUT) -> int:
-    """Create (or complete) a course folder; nothing already there is overwritten."""
+                timeout: int = DEFAULT_TIMEOUT, article: Path | None = None) -> int:
+    """Create (or complete) a course folder; nothing already there is overwritten.
+
+    ``article``: a keyed article folder outside the package; the course gets lessons generated
+    for it (``article_course``) instead of the seed's hand-written ones.
+    """
     course = Path(directory).resolve()
+    if article is not None and lessons is None:
+        from sourcewise.seeds import SeedError
+
+        from .article_course import prepare_article_course
+
+        try:
+            lessons = prepare_article_course(course, article)
+        except SeedError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
     if lessons is None:
         from sourcewise.lessons import lesson_paths
 

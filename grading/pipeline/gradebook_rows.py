@@ -96,30 +96,27 @@ class GradebookRows:
         self.existing[lesson] = self._existing(cells)
         return cells
 
-    def _existing(self, cells: LessonCells) -> dict[str, Existing]:
+    def _per_cell(self, cells: LessonCells, table: str, *columns: Any) -> Any:
+        """Rows of ``table`` (grade or comment) of every submission of a lesson, with the
+        submitting student first."""
         t = self.tables
+        return self.session.execute(
+            t["submission"].select()
+            .with_only_columns(t["submission"].c.student_id, t["submission"].c.id, *columns)
+            .join_from(t["submission"], t["notebook"],
+                       t["notebook"].c.assignment_id == t["submission"].c.id)
+            .join_from(t["notebook"], t[table], t[table].c.notebook_id == t["notebook"].c.id)
+            .where(t["submission"].c.assignment_id == cells.assignment_id))
+
+    def _existing(self, cells: LessonCells) -> dict[str, Existing]:
+        grade, comment = self.tables["grade"].c, self.tables["comment"].c
         found: dict[str, Existing] = {}
-        query = (t["submission"].select()
-                 .with_only_columns(t["submission"].c.student_id, t["submission"].c.id,
-                                    t["grade"].c.id, t["grade"].c.cell_id,
-                                    t["grade"].c.manual_score)
-                 .join_from(t["submission"], t["notebook"],
-                            t["notebook"].c.assignment_id == t["submission"].c.id)
-                 .join_from(t["notebook"], t["grade"],
-                            t["grade"].c.notebook_id == t["notebook"].c.id)
-                 .where(t["submission"].c.assignment_id == cells.assignment_id))
-        for student, submission_id, grade_id, cell_id, manual in self.session.execute(query):
+        for student, submission_id, grade_id, cell_id, manual in self._per_cell(
+                cells, "grade", grade.id, grade.cell_id, grade.manual_score):
             entry = found.setdefault(student, Existing(submission_id))
             entry.grades[cell_id] = (grade_id, manual)
-        comments = (t["submission"].select()
-                    .with_only_columns(t["submission"].c.student_id, t["comment"].c.id,
-                                       t["comment"].c.cell_id)
-                    .join_from(t["submission"], t["notebook"],
-                               t["notebook"].c.assignment_id == t["submission"].c.id)
-                    .join_from(t["notebook"], t["comment"],
-                               t["comment"].c.notebook_id == t["notebook"].c.id)
-                    .where(t["submission"].c.assignment_id == cells.assignment_id))
-        for student, comment_id, cell_id in self.session.execute(comments):
+        for student, _, comment_id, cell_id in self._per_cell(cells, "comment", comment.id,
+                                                              comment.cell_id):
             if student in found:
                 found[student].comments[cell_id] = comment_id
         return found
@@ -165,7 +162,7 @@ class GradebookRows:
         try:
             for name in ("student", "submission", "notebook", "grade", "comment"):
                 if rows[name]:
-                    self.session.execute(t[name].insert(), rows[name])
+                    self.session.execute(self._insert(name), rows[name])
             if stamp_updates:
                 self.session.execute(t["submission"].update()
                                      .where(t["submission"].c.id == bindparam("sid"))
@@ -190,6 +187,22 @@ class GradebookRows:
         finally:
             self.pending.clear()
         self.session.expire_all()
+
+    def _insert(self, name: str) -> Any:
+        """The INSERT for a table; a student row that exists already is skipped, not an error.
+
+        Two instructors grading different lessons at once against one PostgreSQL gradebook
+        both register a new student: without this, the second commit hits the primary key,
+        and its whole batch, retried one by one, was refused (every grade lost).
+        """
+        table = self.tables[name]
+        dialect = self.session.get_bind().dialect.name
+        if name != "student" or dialect not in ("postgresql", "sqlite"):
+            return table.insert()
+        import importlib
+
+        insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+        return insert(table).on_conflict_do_nothing(index_elements=[table.c.id])
 
     def _new_rows(self, result: SubmissionResult, timestamp: datetime | None,
                   cells: LessonCells, rows: dict[str, list[dict[str, Any]]]) -> Existing:

@@ -202,11 +202,31 @@ def lab_command(work: Path, *, no_browser: bool = False, port: int | None = None
     return command
 
 
+def article_lessons(work: Path, article: Path) -> list[Path]:
+    """Self-study with an article of one's own: its full folder (key included: self-study
+    shows the rationales) in ``work/articles/<id>/`` and its generated source lessons."""
+    from .article_course import copy_article, keyed_article
+    from .article_lessons import build_lessons
+
+    own = copy_article(keyed_article(article), work / "articles")
+    return build_lessons(own, work / ".sourcewise" / "article-lessons")
+
+
 def open_lab(directory: Path = Path("sourcewise-work"), no_browser: bool = False,
              port: int | None = None, prepare_only: bool = False, *,
-             lessons: Sequence[Path] | None = None, cache: Path | None = None) -> int:
-    """Prepare the working folder and (unless ``prepare_only``) run JupyterLab in it."""
+             lessons: Sequence[Path] | None = None, cache: Path | None = None,
+             article: Path | None = None) -> int:
+    """Prepare the working folder and (unless ``prepare_only``) run JupyterLab in it.
+
+    ``article``: a keyed article folder; the lab gets lessons generated for it.
+    """
     work = Path(directory).resolve()
+    if article is not None and lessons is None:
+        try:
+            lessons = article_lessons(work, Path(article))
+        except Exception as err:  # an unkeyed or broken article: say so, start nothing
+            print(f"error: {err}", file=sys.stderr)
+            return 1
     try:
         versions = student_versions(lessons, cache)
     except Exception as err:  # nbgrader refused a lesson: say which, start nothing

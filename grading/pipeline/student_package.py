@@ -22,6 +22,7 @@ from sourcewise.grading.task_keys import calibration_claims, matrix_claims
 from sourcewise.seeds import load_key
 from sourcewise.seeds.article import SEEDS_DIR
 from sourcewise.seeds.key import PUBLIC_KEY_FILE, public_key_data
+from sourcewise.seeds.records import RECORD_ANSWER_FIELDS
 
 from .lesson_cells import graded_cells
 
@@ -34,6 +35,8 @@ REQUIRES = ["jupyterlab>=4.4,<4.7", "ipykernel>=6.29,<8", "ipywidgets>=8.1,<9",
             "pandas>=2.1,<4", "plotly>=5.20,<7"]
 # Account fields that answer the comparison task or comment on it.
 ACCOUNT_ANSWER_FIELDS = ("alignment", "teaching_notes")
+# What the article's metadata says of its original answers lesson 3's tracing task.
+META_ANSWER_FIELDS = ("provenance",)
 
 
 def _package_dir(name: str) -> Path:
@@ -50,44 +53,68 @@ def _code_files(folder: Path, patterns: Iterable[str]) -> Iterator[Path]:
                 yield path
 
 
-def claims_shown(lessons: Iterable[Path], article_id: str) -> dict[str, list[str]]:
+# Graded cells name their article in metadata when it is not the seed (generated lessons).
+DEFAULT_ARTICLE = "isis-morale-2014"
+
+
+def claims_shown(lessons: Iterable[Path], article_id: str | Path) -> dict[str, list[str]]:
     """Which claims each grid or slider task shows, by task id (the public key lists them)."""
     key = load_key(article_id, validate=False)
     shown: dict[str, list[str]] = {"corroboration.matrix": matrix_claims(key),
                                    "weighing.calibration": calibration_claims(key)}
     for lesson in lessons:
         for cell in graded_cells(Path(lesson), keys=False):
-            spec_claims = _cell_claims(Path(lesson), cell.grade_id)
+            spec_claims = _cell_claims(Path(lesson), cell.grade_id, key.article_id)
             if cell.task and spec_claims:
                 shown.setdefault(cell.task, [])
                 shown[cell.task] += [c for c in spec_claims if c not in shown[cell.task]]
     return shown
 
 
-def _cell_claims(lesson: Path, grade_id: str) -> list[str]:
+def _cell_claims(lesson: Path, grade_id: str, article_id: str) -> list[str]:
     from .lesson_cells import nbgrader_meta, read_notebook_json
 
     for cell in read_notebook_json(lesson)["cells"]:
         meta = nbgrader_meta(cell)
         if meta is not None and meta.grade_id == grade_id:
-            claims = cell.get("metadata", {}).get("sourcewise", {}).get("claims")
+            spec = cell.get("metadata", {}).get("sourcewise", {})
+            if spec.get("article", DEFAULT_ARTICLE) != article_id:
+                return []
+            claims = spec.get("claims")
             return [c for c in claims if isinstance(c, str)] if isinstance(claims, list) else []
     return []
 
 
-def package_files(lessons: Iterable[Path]) -> dict[str, bytes]:
-    """Every file of the course edition, by its path inside the wheel."""
+def package_files(lessons: Iterable[Path], articles: Iterable[Path] = ()) -> dict[str, bytes]:
+    """Every file of the course edition, by its path inside the wheel.
+
+    ``articles``: folders of the course's own articles (outside the package): each ships its
+    text, sentence map, meta and public key under ``sourcewise/seeds/<id>/``, never its key.
+    """
     lessons = list(lessons)
     files: dict[str, bytes] = {}
     seeds, grading, widgets = (_package_dir(n) for n in ("seeds", "grading", "widgets"))
     for path in _code_files(seeds, ["*.py", "schema/*.json"]):
         files[f"sourcewise/seeds/{path.relative_to(seeds).as_posix()}"] = path.read_bytes()
     files["sourcewise/seeds/edition.json"] = json.dumps({"edition": "course"}).encode()
-    for folder in sorted(p for p in SEEDS_DIR.iterdir() if (p / "article.txt").exists()):
-        prefix = f"sourcewise/seeds/{folder.name}"
-        for name in ("article.txt", "units.json", "meta.json"):
+    seeds_folders = sorted(p for p in SEEDS_DIR.iterdir() if (p / "article.txt").exists())
+    for folder in [*seeds_folders, *(Path(a) for a in articles)]:
+        prefix = f"sourcewise/seeds/{_article_id(folder)}"
+        for name in ("article.txt", "units.json"):
             if (folder / name).exists():
                 files[f"{prefix}/{name}"] = (folder / name).read_bytes()
+        if (folder / "meta.json").exists():
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            for field in META_ANSWER_FIELDS:
+                meta.pop(field, None)
+            files[f"{prefix}/meta.json"] = json.dumps(meta, ensure_ascii=False,
+                                                      indent=1).encode()
+        for record in sorted((folder / "records").glob("*.json")):
+            data = json.loads(record.read_text(encoding="utf-8"))
+            for field in RECORD_ANSWER_FIELDS:
+                data.pop(field, None)
+            files[f"{prefix}/records/{record.name}"] = json.dumps(
+                data, ensure_ascii=False, indent=1).encode()
         for account in sorted((folder / "accounts").glob("*.json")):
             data = json.loads(account.read_text(encoding="utf-8"))
             for field in ACCOUNT_ANSWER_FIELDS:
@@ -95,8 +122,8 @@ def package_files(lessons: Iterable[Path]) -> dict[str, bytes]:
             files[f"{prefix}/accounts/{account.name}"] = json.dumps(
                 data, ensure_ascii=False, indent=1).encode()
         if (folder / "key.json").exists():
-            key = load_key(folder.name, validate=False)
-            shown = claims_shown(lessons, folder.name)
+            key = load_key(folder, validate=False)
+            shown = claims_shown(lessons, folder)
             claim_ids = [c for ids in shown.values() for c in ids]
             public = public_key_data(key, claim_ids, shown)
             files[f"{prefix}/{PUBLIC_KEY_FILE}"] = json.dumps(
@@ -106,6 +133,16 @@ def package_files(lessons: Iterable[Path]) -> dict[str, bytes]:
     for path in _code_files(widgets, ["*.py", "static/*.js", "static/*.css"]):
         files[f"sourcewise/widgets/{path.relative_to(widgets).as_posix()}"] = path.read_bytes()
     return files
+
+
+def _article_id(folder: Path) -> str:
+    data = json.loads((folder / "units.json").read_text(encoding="utf-8"))
+    return str(data.get("article_id") or folder.name)
+
+
+def course_articles(course: Path) -> list[Path]:
+    """The course's own article folders (``<course>/articles/<id>/``, keys included)."""
+    return sorted(p.parent for p in (Path(course) / "articles").glob("*/units.json"))
 
 
 def _record_line(name: str, data: bytes) -> str:
@@ -148,6 +185,6 @@ def write_student_package(course: Path, lessons: Iterable[Path]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / wheel_name()
     tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(wheel_bytes(package_files(lessons)))
+    tmp.write_bytes(wheel_bytes(package_files(lessons, course_articles(course))))
     tmp.replace(target)
     return target

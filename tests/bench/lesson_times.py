@@ -47,6 +47,10 @@ WRITING_PLAN_SECONDS = 120
 SECONDS_PER_CODE_CELL = 10
 # After a graded widget task: press "Check my answer" and read the reasons for misses.
 SECONDS_PER_CHECK = 150
+# A lateral search: think of a distinctive phrase, type it, scan the result titles (about
+# three actions of ~5 s plus ~15 s of choosing words). The task needs one search for the
+# original and one per claim; opened records are counted as reading, answers as menu choices.
+SECONDS_PER_SEARCH = 30
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
 
@@ -131,6 +135,17 @@ def estimate(path: Path) -> Estimate:
             est.add("widget items", len(matrix_claims(key)) * len(accounts)
                     * SECONDS_PER_CHOICE_ITEM)
             est.add("reading prose", sum(words(a.text) for a in accounts) * 60 / READING_WPM)
+            est.add("checking and reading feedback", SECONDS_PER_CHECK)
+        if "lesson.search(" in text and "task=" in text:
+            from sourcewise.seeds.records import load_records
+
+            task = re.search(r'task="([^"]+)"', text).group(1)
+            items = task_key(task)["items"]
+            claims = {i.split("|")[0] for i in items} - {"original"}
+            est.add("widget items", len(items) * SECONDS_PER_CHOICE_ITEM
+                    + (len(claims) + 1) * SECONDS_PER_SEARCH)
+            est.add("reading prose", sum(words(r.data["summary"]) for r in
+                                         load_records("isis-morale-2014")) * 60 / READING_WPM)
             est.add("checking and reading feedback", SECONDS_PER_CHECK)
         if "lesson.confidence(" in text and "claim_ids" in text and "views" not in text \
                 and "view = " not in text:

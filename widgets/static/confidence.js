@@ -1,8 +1,11 @@
 // Confidence view: one slider (0–100 %) and a one-line reason per claim; keyboard via native range inputs.
+// A graded view locks before the record is shown: "Lock my answers and show the record", then a
+// confirmation; Python saves the lock and only then sends the outcomes (shown under each claim).
 
 function render({ model, el: root }) {
   setUpRoot(root, "sw-confidence");
   const history = [];  // undo stack of earlier values
+  let confirming = false;  // the lock button was pressed once: ask before locking for good
 
   function setValue(next) {
     model.set("value", next);
@@ -10,6 +13,7 @@ function render({ model, el: root }) {
   }
 
   function update(claimId, patch) {
+    if (model.get("locked")) return;
     const before = JSON.parse(JSON.stringify(model.get("value") || {}));
     const next = JSON.parse(JSON.stringify(before));
     // A claim without a chosen percentage is "not set" (p: null), never a silent 50 %.
@@ -22,7 +26,47 @@ function render({ model, el: root }) {
   }
 
   function undo() {
-    if (history.length) setValue(history.pop());
+    if (history.length && !model.get("locked")) setValue(history.pop());
+  }
+
+  function lockBlock() {
+    const box = el("div", { class: "sw-lock" });
+    if (model.get("locked")) {
+      const graded = model.get("lockable");
+      box.append(el("p", { class: "sw-locked-note" }, graded
+        ? "Locked: these are your graded answers. What later reporting found is shown under each claim."
+        : "What later reporting found is shown under each claim; these first impressions stay as they were."));
+      return box;
+    }
+    if (!model.get("lockable")) return null;
+    if (!confirming) {
+      const lock = el("button", { class: "sw-lock-button", "data-focus-key": "lock" },
+        "Lock my answers and show the record");
+      lock.addEventListener("click", () => { confirming = true; draw(); focusIn("lock-now"); });
+      box.append(lock, el("span", { class: "sw-lock-help" },
+        " When every slider is set. After locking, the answers cannot change."));
+      return box;
+    }
+    const question = el("p", { id: `${root.swUid}-lock-q` },
+      "Lock for good? Your grade uses the sliders as they are now; then the record appears under each claim.");
+    const now = el("button", { class: "sw-lock-now", "data-focus-key": "lock-now",
+      "aria-describedby": `${root.swUid}-lock-q` }, "Yes, lock my answers");
+    now.addEventListener("click", () => {
+      confirming = false;
+      touched(root, "lock");
+      root.dataset.checkPending = "1";  // the self-check that follows is scrolled into view
+      model.send({ event: "lock" });
+      draw();
+    });
+    const notYet = el("button", { class: "sw-lock-cancel", "data-focus-key": "lock-cancel" }, "Not yet");
+    notYet.addEventListener("click", () => { confirming = false; draw(); focusIn("lock"); });
+    box.append(question, now, notYet);
+    return box;
+  }
+
+  function focusIn(key) {
+    const target = root.querySelector(`[data-focus-key="${key}"]`);
+    if (target) target.focus();
   }
 
   function draw() {
@@ -37,6 +81,7 @@ function render({ model, el: root }) {
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
     const value = model.get("value") || {};
     const outcomes = model.get("outcomes");
+    const locked = model.get("locked");
     for (const claim of model.get("claims")) {
       const entry = value[claim.id];
       const isSet = Boolean(entry) && entry.p !== null && entry.p !== undefined;
@@ -51,6 +96,7 @@ function render({ model, el: root }) {
       // Not set: the thumb is hidden and the value reads "not set"; the first click, arrow key,
       // Enter or Space sets it — to 50 % too, which a plain change event would miss.
       if (!isSet) slider.setAttribute("aria-valuetext", "not set");
+      slider.disabled = locked;
       const shown = el("output", { class: "sw-pct" }, isSet ? `${Math.round(entry.p)} %` : "not set");
       const commit = () => update(claim.id, { p: Number(slider.value) });
       slider.addEventListener("input", () => { shown.textContent = `${slider.value} %`; slider.removeAttribute("aria-valuetext"); });
@@ -61,20 +107,32 @@ function render({ model, el: root }) {
       });
       const clear = el("button", { class: "sw-clear", "data-focus-key": `c-${claim.id}`,
         "aria-label": `Clear the confidence for ${claim.id} (back to not set)` }, "Not set");
-      clear.disabled = !isSet;
+      clear.disabled = !isSet || locked;
       clear.addEventListener("click", () => update(claim.id, { p: null }));
       const reason = el("input", {
         type: "text", maxlength: "300", placeholder: "One line: why this confidence?",
         "aria-label": `Reason for ${claim.id}`, "data-focus-key": `r-${claim.id}`, class: "sw-reason",
       });
       reason.value = entry ? entry.reason : "";
-      reason.addEventListener("change", () => update(claim.id, { reason: reason.value }));
+      reason.disabled = locked;
+      // A change fires when the box loses focus, before the focus lands on the next control:
+      // saving (and redrawing) a moment later lets the redraw keep the focus where Tab put it.
+      reason.addEventListener("change", () => {
+        const text = reason.value;
+        setTimeout(() => update(claim.id, { reason: text }), 0);
+      });
       row.append(slider, shown, clear, reason);
-      if (outcomes[claim.id]) row.append(el("div", { class: "sw-outcome" }, outcomes[claim.id]));
+      if (outcomes[claim.id]) {
+        // Beside the answer that was locked: "you said 70 %" and what later reporting found.
+        const said = isSet ? `You said ${Math.round(entry.p)} %. ` : "You gave no probability. ";
+        row.append(el("div", { class: "sw-outcome" }, said + outcomes[claim.id]));
+      }
       root.append(row);
     }
-    const tools = toolRow(model, history.length > 0, undo, [], root);
+    const tools = toolRow(model, history.length > 0 && !locked, undo, [], root);
     tools.classList.add("sw-tools-bottom");
+    const lock = lockBlock();
+    if (lock) root.append(lock);
     root.append(tools, statusBlock(root, model));
     const again = refocusIn(root, refocus);
     afterDraw(root, model);
@@ -88,7 +146,7 @@ function render({ model, el: root }) {
     ev.stopPropagation();
   });
   announceChanges(root, model);
-  for (const name of ["value", "notice", "feedback_html", "outcomes"]) model.on(`change:${name}`, draw);
+  for (const name of ["value", "notice", "feedback_html", "outcomes", "locked"]) model.on(`change:${name}`, draw);
   draw();
 }
 
