@@ -107,6 +107,8 @@ STUDENTS = {
     "hooked": SimulatedStudent("hooked", 0.6),
     "crashing": SimulatedStudent("crashing", 0.6),
     "looping": SimulatedStudent("looping", 0.6),
+    "exiting": SimulatedStudent("exiting", 0.6),
+    "cheating": SimulatedStudent("cheating", 0.3),
     "unreadable": SimulatedStudent("unreadable", 0.6),
     "tampered": SimulatedStudent("tampered", 0.6),
 }
@@ -115,6 +117,9 @@ EXTRA_CELLS = {
     "hooked": (STDERR_HOOK,),
     "crashing": ('raise ValueError("a bug in my own cell")',),
     "looping": ("while True:\n    pass",),
+    "exiting": ("import os\nos._exit(3)",),
+    # Full points from any graded cell that asks the helper (it is never asked by default).
+    "cheating": ("import sourcewise.grading as g\ng.grade_item = lambda *a, **k: float(a[4])",),
 }
 
 _BUILT: dict[str, GradedCourse] = {}

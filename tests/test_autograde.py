@@ -89,7 +89,7 @@ def test_student_code_problems_do_not_change_the_grade(graded, student):
 
 def test_student_code_is_never_run_by_default(graded):
     """Do a stderr hook, a crash and an endless loop change nothing (no kernel runs)?"""
-    for student in ("noisy", "hooked", "crashing", "looping"):
+    for student in ("noisy", "hooked", "crashing", "looping", "exiting", "cheating"):
         expected = _expected(graded.path, graded.answers[student])
         grades = _grades(graded.path, student)
         for grade_id, points in expected.items():

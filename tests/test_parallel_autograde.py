@@ -104,6 +104,12 @@ def test_a_killed_worker_does_not_corrupt_the_gradebook(sequential, tmp_path: Pa
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert all_grades(course) == all_grades(sequential.path)
+    # The student whose cell replaced the grading helper got full marks from the kernel; the
+    # score computed from their answers was recorded instead, and the log says so.
+    from sourcewise.grading.pipeline import grading_log
+
+    runs = grading_log.latest_run(grading_log.read(course))
+    assert any(e.event == "overridden" for e in runs[("cheating", LESSON)])
 
 
 def test_ctrl_c_stops_cleanly_and_a_rerun_grades_only_the_rest(sequential,

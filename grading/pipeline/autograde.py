@@ -25,6 +25,7 @@ from .answer_grading import LessonGrader
 from .gradebook_rows import GradebookRows, submitted_at
 from .grading_log import LogEntry
 from .lesson_cells import lesson_sources
+from .progress import progress_bar
 from .submission_result import SubmissionResult
 
 BATCH = 200  # submissions per gradebook transaction (a stopped run loses at most one batch)
@@ -101,38 +102,6 @@ def log_entries(course: Path, result: SubmissionResult, run: str) -> list[LogEnt
                          item.reason, item.explanation, run) for item in result.items]
     grading_log.append(course, entries)
     return entries
-
-
-def progress_bar(total: int, desc: str, enabled: bool) -> Any:
-    """tqdm on a terminal; in a log (CI, a pipe) a short line every 10 % instead of hundreds of
-    carriage-return updates on one line."""
-    from tqdm import tqdm
-
-    if enabled and not sys.stderr.isatty():
-        return _LogProgress(total, desc)
-    return tqdm(total=total, unit="submission", desc=desc, disable=not enabled, file=sys.stderr)
-
-
-class _LogProgress:
-    """The part of tqdm's interface autograde uses, printing a line per tenth of the work."""
-
-    def __init__(self, total: int, desc: str) -> None:
-        self.total, self.desc, self.done, self.shown = total, desc, 0, 0
-        self.started = time.perf_counter()
-
-    def update(self, n: int = 1) -> None:
-        self.done += n
-        tenth = self.done * 10 // max(self.total, 1)
-        if tenth > self.shown or self.done == self.total:
-            self.shown = tenth
-            print(f"{self.desc}: {self.done}/{self.total} "
-                  f"({time.perf_counter() - self.started:.0f} s)", file=sys.stderr, flush=True)
-
-    def set_postfix_str(self, _text: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 _GRADERS: dict[tuple[str, str], LessonGrader] = {}

@@ -140,9 +140,8 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
     Submissions nbgrader could not grade (no autograded notebook) get a plain page with the
     grading log's reasons instead, so every student who handed something in hears why.
     """
-    from tqdm import tqdm
-
-    from .nbgrader_env import nbgrader_api, quiet_sqlalchemy
+    from .nbgrader_env import nbgrader_api
+    from .progress import progress_bar, quiet_sqlalchemy
 
     course = Path(directory).resolve()
     pairs = sorted((folder.parent.name, folder.name)
@@ -162,10 +161,14 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
     api = nbgrader_api(course, overrides)
     students = sorted({student for student, _ in pairs + ungraded})
     failed = []
-    for student in tqdm(students, unit="student", desc="feedback", disable=not progress,
-                        file=sys.stderr):
+    bar = progress_bar(len(students), "feedback", progress, unit="student")
+    for student in students:
+        bar.update(1)
         for lesson in [lesson for s, lesson in pairs if s == student]:
-            result = api.generate_feedback(lesson, student, force=True)
+            try:
+                result = api.generate_feedback(lesson, student, force=True)
+            except Exception as err:  # one page that cannot be written must not stop the rest
+                result = {"success": False, "error": str(err)}
             if not result.get("success"):
                 failed.append(f"{student}/{lesson}")
         for lesson in [lesson for s, lesson in ungraded if s == student]:
@@ -173,6 +176,7 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(ungraded_page(student, lesson, runs[(student, lesson)]),
                             encoding="utf-8")
+    bar.close()
     for name in failed:
         print(f"could not write feedback for {name}", file=sys.stderr)
     print(f"feedback written for {len(pairs) + len(ungraded) - len(failed)} submission(s) in "

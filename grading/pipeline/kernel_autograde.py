@@ -254,21 +254,32 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
         notes.append("The first grading attempt failed to start a kernel; it was retried.")
         result = api.autograde(lesson, student, force=True, create=True)
     ok = bool(result.get("success"))
-    error = ""
     if not ok:
         log = result.get("log", "") + result.get("error", "")
         if "became unresponsive" in log or "UnresponsiveKernelError" in log:
-            error = "The kernel stopped responding (an endless loop?); it could not be graded."
+            why = "The kernel stopped responding (an endless loop?)"
+        elif "DeadKernel" in log or "Kernel died" in log:
+            why = "The kernel stopped (a cell ended the Python process?)"
         else:
             last = [line for line in log.splitlines() if line.strip()]
-            error = "nbgrader could not grade this notebook" + (f" ({last[-1][:200]})"
-                                                               if last else "")
-        notes.append(error + " Its autograded items score 0.")
+            why = "nbgrader could not run this notebook" + (f" ({last[-1][:200]})"
+                                                          if last else "")
+        # The answers do not depend on the kernel: grade them as the default autograde does
+        # (written answers wait for a person); only code tasks lose their points.
+        graded, _ = grader.grade(student)
+        graded.notes[:0] = [*notes, f"{why}; its widget tasks were graded from the answers "
+                                    "file and any code task scores 0."]
+        for item in graded.items:
+            if item.event == "needs_kernel":
+                item.event, item.score, item.fix = "zeroed", 0.0, 0.0
+                item.reason = f"{why}, so this code task scores 0."
+        graded.seconds = time.perf_counter() - started
+        return graded
     with gradebook(course, db_url) as gb:
         items, cell_notes = inspect_outcomes(course, student, lesson, ok, gb)
     override(items, grader.task_scores(student))
     return SubmissionResult(student, lesson, ok, time.perf_counter() - started,
-                            notes + cell_notes, items, error)
+                            notes + cell_notes, items)
 
 
 def override(items: list[ItemOutcome], expected: dict[str, tuple[float, str]]) -> None:

@@ -360,12 +360,20 @@ def test_confidence_sliders_survive_a_restart(open_notebook: Any, tmp_path: Path
     wait_for_saved(nb, "q_confidence", expected)
     keys_stayed_in_widget(nb)
 
-    assert "right" in check_feedback(nb)
+    # Before the lock the check says what is open, never a score (no climbing to full marks).
+    assert "not scored yet" in check_feedback(nb)
+    nb.widget().locator("button.sw-lock-button").click()
+    nb.widget().locator("button.sw-lock-now").click()
+    wait_for_saved(nb, "q_confidence", {**expected, "frozen": True})
+    wait_until(lambda: "right" in nb.widget().locator(".sw-feedback").inner_text(),
+               what="the scored self-check after the lock")
     screenshot(nb, tmp_path, "confidence")
 
     rerun_without_changes(nb, CONFIDENCE_READY)
     for claim, entry in expected.items():
         assert float(slider(nb, claim).input_value()) == entry["p"]
+        assert slider(nb, claim).is_disabled(), "locked answers stay locked after a restart"
         row = nb.widget().locator(f"[data-claim-id='{claim}']")
         assert row.locator("output.sw-pct").inner_text() == f"{round(entry['p'])} %"
         assert row.locator("input.sw-reason").input_value() == entry["reason"]
+        assert "Later reporting" in row.locator(".sw-outcome").inner_text()
