@@ -195,6 +195,8 @@ def task_answer(cell: GradedCell, quality: float, rng: random.Random, *, noise: 
         return {"matrix": _nest(_choices(key["items"], decide, rng, pools))}
     if kind == "calibration":
         return _calibration(key, decide, quality)
+    if kind == "choices":  # a flat {item: choice} answer (the lateral-reading search)
+        return _choices(key["items"], decide, rng, _pools(key["items"]))
     return {}
 
 
