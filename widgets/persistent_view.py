@@ -104,9 +104,16 @@ class PersistentView(anywidget.AnyWidget):
         if self._restoring:
             return
         # Re-validating an unchanged value would reset the model's undo history.
-        problems = [] if change["new"] == self.model.to_value() else self.model.restore(
-            change["new"])
+        before = self.model.to_value()
+        problems = [] if change["new"] == before else self.model.restore(change["new"])
         clean = self.model.to_value()
+        if problems and clean == before:  # refused whole (e.g. a locked answer): say so
+            self.notice = "\n".join([f"Not accepted: {p}." for p in problems]
+                                    + ["Nothing was saved: your saved answer is unchanged."])
+            self._restoring = True
+            self.value = clean
+            self._restoring = False
+            return
         try:
             saved = self.store.set(self.question_id, clean, fingerprint=self.fingerprint,
                                    set_aside=self._set_aside)
