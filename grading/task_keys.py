@@ -27,6 +27,7 @@ FRAMING_LABELS = {
     "vague_attribution": "vague attribution", "omission": "omission",
     "hedge_present": "hedge still present", "reporting_verb": "reporting verb",
     "time_expression": "time word", "nominalisation": "nominalisation",
+    "contrastive_connective": "contrast word",
 }
 # Capstone verdicts on whole sentences: what a careful reader can do with each.
 VERDICT_LABELS = {"as_stated": "usable as stated", "with_source": "usable only with its source",

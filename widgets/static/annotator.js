@@ -2,7 +2,7 @@
 // The Python model owns the answer; this view only edits `value` and re-renders from it.
 
 const PATTERNS = ["solid", "double", "dashed", "dotted", "wavy", "boxed", "lines", "bar", "dashbox",
-  "thick", "sides", "overdash"];
+  "thick", "sides", "overdash", "underbox"];
 
 function render({ model, el: root }) {
   setUpRoot(root, "sw-annotator");
