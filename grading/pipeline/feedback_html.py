@@ -140,8 +140,8 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
     Submissions nbgrader could not grade (no autograded notebook) get a plain page with the
     grading log's reasons instead, so every student who handed something in hears why.
     """
-    from .nbgrader_env import nbgrader_api
-    from .progress import progress_bar, quiet_sqlalchemy
+    from .nbgrader_env import nbgrader_api, quiet_sqlalchemy
+    from .progress import progress_bar
 
     course = Path(directory).resolve()
     pairs = sorted((folder.parent.name, folder.name)
