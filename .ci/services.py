@@ -5,8 +5,10 @@
 
 - configurable-http-proxy (JupyterHub's proxy) from npm, into ``.venv/node/`` (never global);
 - PostgreSQL's server from Debian's ``postgresql`` package (apt, as root) when no ``initdb``
-  is found. The tests start their own throw-away cluster on 127.0.0.1; the package's own
-  cluster service is not needed and not started.
+  is found (the tests start their own throw-away cluster on 127.0.0.1; the package's own
+  cluster service is not needed and not started);
+- Debian's ``python3-venv`` when ``/usr/bin/python3`` cannot make a venv (the users'
+  environments are built from it).
 
 Called from ``bootstrap.py test``. When something cannot be installed (no npm, not root), it
 says so and the hub tests report it (they fail under CI, skip elsewhere).
@@ -81,11 +83,24 @@ def ensure_postgresql() -> Path | None:
     return pg_bin_dir()
 
 
+def ensure_system_venv() -> bool:
+    """The hub tests build the users' environments with Debian's python3 (every user can run
+    it; a pyenv or root-owned interpreter is closed to the students' system users)."""
+    check = ["/usr/bin/python3", "-c", "import ensurepip, venv"]
+    if Path(check[0]).exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return True
+    _say("Debian's python3 with venv not found: installing python3-venv")
+    return _apt_install("python3", "python3-venv") and subprocess.run(
+        check, capture_output=True).returncode == 0
+
+
 def main() -> int:
     chp = ensure_chp()
     pg = ensure_postgresql()
-    _say(f"configurable-http-proxy: {chp or 'MISSING'}; PostgreSQL: {pg or 'MISSING'}")
-    return 0 if chp and pg else 1
+    venv = ensure_system_venv()
+    _say(f"configurable-http-proxy: {chp or 'MISSING'}; PostgreSQL: {pg or 'MISSING'}; "
+         f"/usr/bin/python3 with venv: {'yes' if venv else 'MISSING'}")
+    return 0 if chp and pg and venv else 1
 
 
 if __name__ == "__main__":

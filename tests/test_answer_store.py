@@ -127,6 +127,8 @@ from sourcewise.widgets.answer_store import AnswerStore
 store = AnswerStore(sys.argv[1])
 i = 0
 big = "x" * 20000
+store.set("q0", {"i": -1, "pad": big})
+print("ready", flush=True)
 while True:
     store.set(f"q{i % 50}", {"i": i, "pad": big})
     i += 1
@@ -140,9 +142,12 @@ def test_writer_killed_mid_write_never_leaves_a_broken_file(tmp_path: Path) -> N
     script.write_text(KILL_LOOP)
     iterations = int(os.environ.get("SOURCEWISE_KILL_ITERATIONS", "200"))
     for n in range(iterations):
-        proc = subprocess.Popen([sys.executable, str(script), str(path)])
-        # Let it start and write for a moment; vary the moment so kills land mid-write.
-        time.sleep(0.12 + (n % 7) * 0.011)
+        proc = subprocess.Popen([sys.executable, str(script), str(path)],
+                                stdout=subprocess.PIPE, text=True)
+        # Wait until it writes (start-up time varies with the machine's load), then let it
+        # write for a moment; vary the moment so kills land mid-write.
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        time.sleep((n % 7) * 0.011)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         if path.exists():
