@@ -104,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
     p.add_argument("--out", type=Path, default=None)
 
+    lite = _command(sub, "lite", "The self-study edition in the browser (JupyterLite, no install).",
+                    "sourcewise lite build --out ./sourcewise-lite")
+    lsub = lite.add_subparsers(dest="lite_command", metavar="STEP")
+    p = _command(lsub, "build", "Write the static JupyterLite site: the lessons, the widgets and "
+                 "self-checks, Pyodide and every wheel it needs (no request leaves the site).",
+                 "sourcewise lite build --out ./sourcewise-lite && "
+                 "python -m http.server -d ./sourcewise-lite --bind 127.0.0.1 8000")
+    p.add_argument("--out", type=Path, required=True, help="folder for the site (replaced)")
+
     p = _command(sub, "demo", "Run the whole instructor flow on simulated students.",
                  "sourcewise demo --out ./demo --students 30")
     p.add_argument("--out", type=Path, required=True, help="folder for the demo course")
@@ -204,6 +213,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .kernel_free import score_course
 
         return score_course(args.dir, out=args.out)
+    if args.command == "lite":
+        if args.lite_command == "build":
+            from .lite_site import main as build_lite
+
+            return build_lite(args.out)
+        parser.parse_args(["lite", "--help"])
     if args.command == "demo":
         from .demo import run_demo
 

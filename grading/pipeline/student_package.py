@@ -104,23 +104,12 @@ def package_files(lessons: Iterable[Path], articles: Iterable[Path] = ()) -> dic
             if (folder / name).exists():
                 files[f"{prefix}/{name}"] = (folder / name).read_bytes()
         if (folder / "meta.json").exists():
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            for field in META_ANSWER_FIELDS:
-                meta.pop(field, None)
-            files[f"{prefix}/meta.json"] = json.dumps(meta, ensure_ascii=False,
-                                                      indent=1).encode()
+            files[f"{prefix}/meta.json"] = _without(folder / "meta.json", META_ANSWER_FIELDS)
         for record in sorted((folder / "records").glob("*.json")):
-            data = json.loads(record.read_text(encoding="utf-8"))
-            for field in RECORD_ANSWER_FIELDS:
-                data.pop(field, None)
-            files[f"{prefix}/records/{record.name}"] = json.dumps(
-                data, ensure_ascii=False, indent=1).encode()
+            files[f"{prefix}/records/{record.name}"] = _without(record, RECORD_ANSWER_FIELDS)
         for account in sorted((folder / "accounts").glob("*.json")):
-            data = json.loads(account.read_text(encoding="utf-8"))
-            for field in ACCOUNT_ANSWER_FIELDS:
-                data.pop(field, None)
-            files[f"{prefix}/accounts/{account.name}"] = json.dumps(
-                data, ensure_ascii=False, indent=1).encode()
+            files[f"{prefix}/accounts/{account.name}"] = _without(account,
+                                                                   ACCOUNT_ANSWER_FIELDS)
         if (folder / "key.json").exists():
             key = load_key(folder, validate=False)
             shown = claims_shown(lessons, folder)
@@ -133,6 +122,14 @@ def package_files(lessons: Iterable[Path], articles: Iterable[Path] = ()) -> dic
     for path in _code_files(widgets, ["*.py", "static/*.js", "static/*.css"]):
         files[f"sourcewise/widgets/{path.relative_to(widgets).as_posix()}"] = path.read_bytes()
     return files
+
+
+def _without(path: Path, fields: Iterable[str]) -> bytes:
+    """A JSON data file as shipped to students: the fields that answer a task left out."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for field in fields:
+        data.pop(field, None)
+    return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
 
 def _article_id(folder: Path) -> str:
@@ -150,13 +147,14 @@ def _record_line(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}"
 
 
-def wheel_bytes(files: dict[str, bytes]) -> bytes:
+def wheel_bytes(files: dict[str, bytes], *, version: str = VERSION,
+                summary: str = "Sourcewise, course edition (no answer key)",
+                requires: Iterable[str] = REQUIRES) -> bytes:
     """A PEP 427 wheel of the given files (pure Python, any platform)."""
-    dist = f"{DIST_NAME}-{VERSION}.dist-info"
-    metadata = "\n".join(["Metadata-Version: 2.1", f"Name: {DIST_NAME}", f"Version: {VERSION}",
-                          "Summary: Sourcewise, course edition (no answer key)",
-                          "Requires-Python: >=3.11",
-                          *(f"Requires-Dist: {r}" for r in REQUIRES), ""])
+    dist = f"{DIST_NAME}-{version}.dist-info"
+    metadata = "\n".join(["Metadata-Version: 2.1", f"Name: {DIST_NAME}", f"Version: {version}",
+                          f"Summary: {summary}", "Requires-Python: >=3.11",
+                          *(f"Requires-Dist: {r}" for r in requires), ""])
     wheel = "\n".join(["Wheel-Version: 1.0", "Generator: sourcewise", "Root-Is-Purelib: true",
                        "Tag: py3-none-any", ""])
     entries = dict(sorted(files.items()))
@@ -175,8 +173,8 @@ def wheel_bytes(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def wheel_name() -> str:
-    return f"{DIST_NAME}-{VERSION}-py3-none-any.whl"
+def wheel_name(version: str = VERSION) -> str:
+    return f"{DIST_NAME}-{version}-py3-none-any.whl"
 
 
 def write_student_package(course: Path, lessons: Iterable[Path]) -> Path:

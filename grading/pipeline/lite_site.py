@@ -1,0 +1,287 @@
+"""``sourcewise lite build``: the self-study edition as a static JupyterLite site (Pyodide).
+
+The site needs no install and no network at run time: the Pyodide runtime (npm package
+``pyodide`` at the version the kernel pins), the pure-Python wheels the kernel loads at start
+(from PyPI at the versions of Pyodide's lock, whose sha256s are rewritten for PyPI's files),
+and the course wheels (Sourcewise's full self-study edition, anywidget, ipywidgets, …) are all
+served by the site itself, with the kernel's PyPI fallback switched off. Downloads are cached
+under ``~/.cache/sourcewise/lite``. Pyodide's compiled wheels (numpy, pandas, rpds-py for
+jsonschema) are not reachable here, so chart cells are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from importlib.metadata import version as installed_version
+from pathlib import Path
+from typing import Any
+
+from .student_package import wheel_bytes, wheel_name
+
+PYODIDE_KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+# Instructor tools stay out of the student's browser (nbgrader's extension is installed in the
+# build environment, and `jupyter lite build` bundles every installed front-end extension).
+DISABLED_EXTENSIONS = ["@jupyter/nbgrader", "jupyterlab-plotly"]
+LITE_VERSION = "0.1.0+lite"
+# The course wheels' front ends are bundled from the build environment, so the kernel side
+# must be the same versions: pinned to what is installed here.
+COURSE_DISTS = ["anywidget", "ipywidgets", "comm", "psygnal", "jupyterlab_widgets",
+                "fastjsonschema", "filelock"]
+SOURCEWISE_REQUIRES = ["anywidget", "ipywidgets", "fastjsonschema", "filelock"]
+# What the Pyodide kernel installs when it starts (its web worker's `initKernel`).
+KERNEL_START = ["micropip", "ipython", "jedi", "comm"]
+# Served by the kernel extension itself (stubs and the kernel's own packages).
+KERNEL_PROVIDED = {"piplite", "pyodide-kernel", "ipykernel", "widgetsnbextension"}
+INSTALL_CELL = ("# Browser edition: run this cell first. It installs Sourcewise into this page's "
+                "Python\n# from this site (nothing is downloaded from the internet).\n"
+                "%pip install -q sourcewise")
+# Cells that draw charts need pandas or plotly, which Pyodide cannot load offline here.
+CHART_CELL = re.compile(r"^\s*(import|from) (pandas|plotly)\b|\.charts\b"
+                        r"|\.(reliability_figure|heatmap|matrix_frame)\(", re.MULTILINE)
+CHART_NOTE = ("Skipped in the browser edition: this cell draws a chart with pandas/plotly, "
+              "which the browser edition does not include. Install Sourcewise locally "
+              "(README) to see it.")
+
+
+def cache_root() -> Path:
+    """Downloads for the lite build (``$XDG_CACHE_HOME/sourcewise/lite``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sourcewise" / "lite"
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyodide_version() -> str:
+    """The Pyodide version the installed JupyterLite kernel pins."""
+    from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
+
+    return PYODIDE_VERSION
+
+
+# --- downloads (cached) -------------------------------------------------------------------
+
+def pyodide_tarball(version: str, cache: Path) -> Path:
+    """The npm package ``pyodide@version`` (runtime, stdlib and lock; no wheels)."""
+    target = cache / f"pyodide-{version}.tgz"
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as scratch:
+            subprocess.run(["npm", "pack", f"pyodide@{version}", "--silent"], cwd=scratch,
+                           check=True, capture_output=True)
+            os.replace(Path(scratch) / target.name, target)
+    return target
+
+
+def read_lock(cache: Path) -> dict[str, Any]:
+    """Pyodide's own ``pyodide-lock.json`` (from the npm package)."""
+    with tarfile.open(pyodide_tarball(pyodide_version(), cache)) as archive:
+        member = archive.extractfile("package/pyodide-lock.json")
+        if member is None:
+            raise RuntimeError("the pyodide npm package has no pyodide-lock.json")
+        return dict(json.loads(member.read()))
+
+
+def _cached_wheel(folder: Path, name: str, version: str) -> Path | None:
+    prefix = f"{re.sub(r'[-.]+', '_', name).lower()}-{version}-"
+    for path in folder.glob("*.whl"):
+        if path.name.lower().startswith(prefix) and path.name.endswith("-none-any.whl"):
+            return path
+    return None
+
+
+def pure_wheels(pins: dict[str, str], cache: Path) -> dict[str, Path]:
+    """Pure-Python wheels from PyPI at exactly the pinned versions (one pip call for all)."""
+    folder = cache / "wheels"
+    folder.mkdir(parents=True, exist_ok=True)
+    missing = [f"{n}=={v}" for n, v in sorted(pins.items()) if not _cached_wheel(folder, n, v)]
+    if missing:
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                        "--only-binary=:all:", "--platform", "any", "--implementation", "py",
+                        "--python-version", "3.14", "--abi", "none", "-d", str(folder),
+                        *missing], check=True)
+    found = {}
+    for name, version in pins.items():
+        path = _cached_wheel(folder, name, version)
+        if path is None:
+            raise RuntimeError(f"no pure-Python wheel of {name}=={version} on PyPI")
+        found[normalise(name)] = path
+    return found
+
+
+def wheel_requires(path: Path) -> list[str]:
+    """The unconditional requirement names of a wheel (extras and markers skipped)."""
+    with zipfile.ZipFile(path) as archive:
+        meta_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        meta = email.parser.Parser().parsestr(archive.read(meta_name).decode("utf-8"))
+    names = []
+    for requirement in meta.get_all("Requires-Dist") or []:
+        if ";" in requirement and "python_version" not in requirement:
+            continue  # an extra or a platform marker: not needed in the browser
+        names.append(normalise(re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]))
+    return names
+
+
+# --- the parts of the site ----------------------------------------------------------------
+
+def sourcewise_files() -> dict[str, bytes]:
+    """Files of the full self-study edition for the browser: articles with keys, scoring,
+    widgets; no pipeline, no source lessons, no pandas/plotly requirement."""
+    import sourcewise.grading
+    import sourcewise.seeds
+    import sourcewise.widgets
+
+    files: dict[str, bytes] = {}
+    for module in (sourcewise.seeds, sourcewise.grading, sourcewise.widgets):
+        root = Path(next(iter(module.__path__))).resolve()
+        name = module.__name__.rsplit(".", 1)[-1]
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if (not path.is_file() or "__pycache__" in relative.parts
+                    or relative.parts[0] == "pipeline" or path.suffix in {".pyc", ".md"}):
+                continue
+            files[f"sourcewise/{name}/{relative.as_posix()}"] = path.read_bytes()
+    files.pop("sourcewise/seeds/edition.json", None)  # no file: the full edition
+    return files
+
+
+def write_course_wheels(pypi: Path, lock_names: set[str], cache: Path) -> dict[str, Path]:
+    """Sourcewise's lite wheel and the course wheels Pyodide's lock does not name."""
+    pypi.mkdir(parents=True, exist_ok=True)
+    ours = pypi / wheel_name(LITE_VERSION)
+    ours.write_bytes(wheel_bytes(sourcewise_files(), version=LITE_VERSION,
+                                 summary="Sourcewise, self-study edition for JupyterLite",
+                                 requires=SOURCEWISE_REQUIRES))
+    pins = {d: installed_version(d) for d in COURSE_DISTS if normalise(d) not in lock_names}
+    wheels = pure_wheels(pins, cache)
+    for path in wheels.values():
+        shutil.copyfile(path, pypi / path.name)
+    return {"sourcewise": ours, **wheels}
+
+
+def needed_lock_packages(lock: dict[str, Any], course: dict[str, Path]) -> set[str]:
+    """Every package of Pyodide's lock the kernel or the course wheels reach."""
+    packages = {normalise(n): p for n, p in lock["packages"].items()}
+    todo = [*KERNEL_START]
+    for path in course.values():
+        todo += wheel_requires(path)
+    seen: set[str] = set()
+    while todo:
+        name = normalise(todo.pop())
+        if name in seen or name in KERNEL_PROVIDED:
+            continue
+        seen.add(name)
+        if name in packages:
+            todo += packages[name].get("depends", [])
+        elif name in course:
+            todo += wheel_requires(course[name])
+    return {n for n in seen if n in packages}
+
+
+def write_pyodide(static: Path, course: dict[str, Path], cache: Path) -> int:
+    """Pyodide in ``static/pyodide/`` with a lock that names only wheels served beside it."""
+    target = static / "pyodide"
+    with tempfile.TemporaryDirectory() as scratch:
+        with tarfile.open(pyodide_tarball(pyodide_version(), cache)) as archive:
+            archive.extractall(scratch, filter="data")
+        shutil.copytree(Path(scratch) / "package", target, dirs_exist_ok=True)
+    lock_path = target / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    needed = needed_lock_packages(lock, course)
+    kept = {n: p for n, p in lock["packages"].items() if normalise(n) in needed}
+    wheels = pure_wheels({p["name"]: p["version"] for p in kept.values()}, cache)
+    for entry in kept.values():
+        # PyPI's file of the same version is not byte-identical to Pyodide's build.
+        path = wheels[normalise(entry["name"])]
+        shutil.copyfile(path, target / path.name)
+        entry.update(file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    lock["packages"] = kept
+    lock_path.write_text(json.dumps(lock, indent=1), encoding="utf-8")
+    return len(kept)
+
+
+def lite_lesson(source: Path) -> dict[str, Any]:
+    """A student version for the browser: an install cell first, chart cells guarded."""
+    notebook = json.loads(Path(source).read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        text = "".join(cell.get("source", ""))
+        if cell["cell_type"] == "code" and CHART_CELL.search(text):
+            cell["source"] = ('import importlib.util\n\nif importlib.util.find_spec("pandas") '
+                              f'is None:\n    print({CHART_NOTE!r})\nelse:\n'
+                              f"    get_ipython().run_cell({text!r})\n")
+    notebook["cells"].insert(1, {"cell_type": "code", "execution_count": None, "id": "lite-install",
+                                 "metadata": {"editable": False, "deletable": False},
+                                 "outputs": [], "source": INSTALL_CELL})
+    notebook["metadata"]["kernelspec"] = {"display_name": "Python (Pyodide)",
+                                          "language": "python", "name": "python"}
+    return notebook
+
+
+def write_lessons(files: Path, lessons: Sequence[Path] | None, cache: Path | None) -> int:
+    from .student_lab import student_versions
+
+    (files / "answers").mkdir(parents=True, exist_ok=True)
+    versions = student_versions(lessons, cache)
+    for stem, built in versions.items():
+        (files / f"{stem}.ipynb").write_text(json.dumps(lite_lesson(built), indent=1),
+                                             encoding="utf-8")
+    return len(versions)
+
+
+def write_config(lite_dir: Path) -> None:
+    config = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
+        "appName": "Sourcewise (browser edition)",
+        "disabledExtensions": DISABLED_EXTENSIONS,
+        "litePluginSettings": {PYODIDE_KERNEL_PLUGIN: {"disablePyPIFallback": True}}}}
+    (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+
+
+def build_site(out: Path, *, lessons: Sequence[Path] | None = None,
+               cache: Path | None = None, quiet: bool = True) -> Path:
+    """Write the static site into ``out`` (replaced) and return it."""
+    out = Path(out).resolve()
+    cache = Path(cache) if cache is not None else cache_root()
+    with tempfile.TemporaryDirectory(prefix="sourcewise-lite-") as scratch:
+        lite_dir = Path(scratch)
+        lock_names = {normalise(n) for n in read_lock(cache)["packages"]}
+        # The order matters: the lock keeps what the course wheels reach, so wheels come first.
+        course = write_course_wheels(lite_dir / "pypi", lock_names, cache)
+        write_pyodide(lite_dir / "static", course, cache)
+        write_lessons(lite_dir / "files", lessons, None)
+        write_config(lite_dir)
+        if out.exists():
+            shutil.rmtree(out)
+        command = [sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(lite_dir),
+                   "--contents", str(lite_dir / "files"), "--output-dir", str(out),
+                   "--no-sourcemaps", "--no-unused-shared-packages"]
+        subprocess.run(command, cwd=lite_dir, check=True,
+                       capture_output=quiet, env={**os.environ, "JUPYTERLITE_NO_LIBARCHIVE": "1"})
+    return out
+
+
+def site_size(site: Path) -> int:
+    return sum(p.stat().st_size for p in Path(site).rglob("*") if p.is_file())
+
+
+def main(out: Path, *, lessons: Iterable[Path] | None = None) -> int:
+    try:
+        site = build_site(out, lessons=list(lessons) if lessons is not None else None,
+                          quiet=False)
+    except (subprocess.CalledProcessError, RuntimeError, OSError) as err:
+        print(f"error: could not build the browser edition: {err}", file=sys.stderr)
+        return 1
+    print(f"browser edition: {site} ({site_size(site) / 1e6:.0f} MB)\n"
+          f"  try it: python -m http.server -d {site} 8000 --bind 127.0.0.1")
+    return 0
