@@ -299,8 +299,8 @@ c.Spawner.environment = {{
     "PATH": {student_path!r},
     "JUPYTER_CONFIG_PATH": {config_path!r},  # nbgrader_config.py: the exchange, hub groups
 }}
-c.Spawner.start_timeout = 120
-c.Spawner.http_timeout = 120
+c.Spawner.start_timeout = 300  # a loaded CI machine starts servers slowly
+c.Spawner.http_timeout = 300
 c.Spawner.mem_limit = "1G"  # LocalProcessSpawner only reports it; Kubernetes enforces it
 
 # nbgrader's groups: a student of course X is in nbgrader-X, its instructors in formgrade-X.
@@ -350,7 +350,7 @@ class Hub:
                     f"formgrade-{COURSE_ID}": {"users": self.instructors}},
             admin_token=self.admin_token)
 
-    def start(self, timeout: float = 60) -> Hub:
+    def start(self, timeout: float = 180) -> Hub:
         self.state.mkdir(parents=True, exist_ok=True)
         self.state.chmod(0o700)
         config = self.state / "jupyterhub_config.py"
@@ -482,7 +482,7 @@ class UserClient:
     async def hub_api(self, method: str, path: str, body: Any = None, **kw: Any) -> Any:
         return await self.request(method, f"{self.hub.url}/hub/api{path}", body, **kw)
 
-    async def start_server(self, timeout: float = 120) -> float:
+    async def start_server(self, timeout: float = 300) -> float:
         """Ask the hub for this user's server (as the user would) and wait until it answers."""
         started = time.perf_counter()
         await self.hub_api("POST", f"/users/{self.user}/server", label="spawn request",
