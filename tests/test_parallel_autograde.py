@@ -115,9 +115,12 @@ def test_a_killed_worker_does_not_corrupt_the_gradebook(sequential, tmp_path: Pa
 def test_ctrl_c_stops_cleanly_and_a_rerun_grades_only_the_rest(sequential,
                                                                tmp_path: Path) -> None:
     course = same_submissions(sequential.path, tmp_path)
+    # A shell that runs this suite in the background ignores SIGINT, and children inherit
+    # that: give the command the default handling a terminal's Ctrl+C meets.
     proc = subprocess.Popen([sys.executable, "-m", "sourcewise.grading.pipeline.cli", "autograde",
                              str(course), "--jobs", "2", "--execute"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         done = [s for s in STUDENTS if is_graded(course, s, LESSON)]

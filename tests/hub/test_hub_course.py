@@ -47,6 +47,16 @@ from hub_driver import (
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
+
+def run_coroutine(coroutine: Any) -> Any:
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright (sync API) keeps an
+    event loop running in this thread for the whole session."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 TEACHER, CO_TEACHER = "swteacher", "swta"
 STUDENTS = ["swalice", "swbob", "swcarol", "swdave"]
 LESSONS = ["01-claims", "05-weighing"]
@@ -108,7 +118,7 @@ def run_students(hub: Hub) -> dict[str, dict[str, Any]]:
     async def everyone() -> list[dict[str, Any]]:
         return await asyncio.gather(*(student_term(hub, s, i) for i, s in enumerate(STUDENTS)))
 
-    return dict(zip(STUDENTS, asyncio.run(everyone()), strict=True))
+    return dict(zip(STUDENTS, run_coroutine(everyone()), strict=True))
 
 
 async def fetch_feedback(hub: Hub, student: str, lesson: str) -> dict[str, Any]:
@@ -157,7 +167,7 @@ def course(hub_available: None) -> Iterator[Course]:
         as_teacher("export", course_dir, course=course_dir)
         as_teacher("report", course_dir, course=course_dir)
         state.times["grading"] = time.perf_counter() - step
-        state.feedback = asyncio.run(fetch_feedback(hub, STUDENTS[0], LESSONS[0]))
+        state.feedback = run_coroutine(fetch_feedback(hub, STUDENTS[0], LESSONS[0]))
         yield state
     finally:
         hub.stop()
@@ -360,6 +370,20 @@ def test_a_student_logs_in_and_answers_in_a_real_browser(course: Course) -> None
     answers = home(student) / COURSE_ID / lesson / "answers" / f"{lesson}.json"
     before = json.loads(answers.read_text())["answers"].get("claims_check")
     lab = HubLab(f"{course.hub.url}/user/{student}", course.hub.user_token(student))
+    # In a thread of its own: the browser tests' session keeps Playwright's sync API (and its
+    # event loop) alive in this thread, and a second one may not start beside it.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(_browser_part, course, student, lesson, lab, answers, before,
+                    chromium, NotebookPage, wait_until).result()
+    assert answers.stat().st_uid == pwd.getpwnam(student).pw_uid
+
+
+def _browser_part(course: Course, student: str, lesson: str, lab: Any, answers: Path,
+                  before: Any, chromium: Any, NotebookPage: Any, wait_until: Any) -> None:
+    import json
+
     with chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
         page.goto(f"{course.hub.url}/hub/login")
@@ -377,4 +401,3 @@ def test_a_student_logs_in_and_answers_in_a_real_browser(course: Course) -> None
                    != before, 20, "the click to reach the answers file")
         page.screenshot(path=str(course.base / "browser-student.png"))
         nb.close()
-    assert answers.stat().st_uid == pwd.getpwnam(student).pw_uid
