@@ -148,8 +148,8 @@ def run_demo(out: Path, students: int = 12, jobs: int = 1, *,
 
     clock.run(f"simulate {len(plan)} students", simulate)
     submissions = sum(1 for p in (course / "submitted").glob("*/*") if p.is_dir())
-    autograde_step = (f"autograde (nbgrader API, {jobs} worker processes)" if jobs > 1
-                      else "autograde (nbgrader API, one process)")
+    autograde_step = (f"autograde (answers files, {jobs} worker processes)" if jobs > 1
+                      else "autograde (answers files, one process)")
     clock.run(autograde_step,
               lambda: autograde_course(course, jobs=jobs, force=True, progress=progress))
     clock.run("feedback", lambda: feedback_course(course, progress=progress))
