@@ -70,10 +70,12 @@ def gradebook(course: Path, db_url: str | None = None) -> Any:
     return Gradebook(db_url or coursedir.db_url, coursedir.course_id)
 
 
-def recorded_grades(course: Path) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
-    """Every grade in the gradebook: (student, lesson, grade id) -> (auto score, needs manual)."""
+def recorded_grades(course: Path, db_url: str | None = None
+                    ) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
+    """Every grade in the gradebook (the course's, or the one at ``db_url``):
+    (student, lesson, grade id) -> (auto score, needs manual)."""
     grades = {}
-    with gradebook(course) as gb:
+    with gradebook(course, db_url) as gb:
         for student in gb.students:
             for submission in gb.student_submissions(student.id):
                 for notebook in submission.notebooks:

@@ -728,21 +728,6 @@ class Postgres:
                       "stop", check=False)
 
 
-def grades_in(db_url: str) -> dict[tuple[str, str, str], tuple[float | None, bool]]:
-    """Every grade of a gradebook: (student, lesson, grade id) -> (auto score, needs manual)."""
-    from nbgrader.api import Gradebook
-
-    grades = {}
-    with Gradebook(db_url, COURSE_ID) as gb:
-        for student in gb.students:
-            for submission in gb.student_submissions(student.id):
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        grades[(student.id, notebook.name, grade.name)] = (
-                            grade.auto_score, bool(grade.needs_manual_grade))
-    return grades
-
-
 def memory_mb(pid: int) -> float:
     """Resident memory (MB) of a process and all its children (a server and its kernels)."""
     total, todo = 0, [pid]

@@ -34,7 +34,6 @@ from hub_driver import (
     ensure_group,
     ensure_user,
     exchange_config,
-    grades_in,
     home,
     instructor_env,
     log,
@@ -44,6 +43,8 @@ from hub_driver import (
     run_lesson,
     student_env,
 )
+
+from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -208,7 +209,7 @@ def test_each_student_lists_only_their_own_submissions(course: Course) -> None:
 
 
 def test_instructor_collects_and_grades_every_submission(course: Course) -> None:
-    grades = grades_in(f"sqlite:///{course.course / 'gradebook.db'}")
+    grades = recorded_grades(course.course)
     graded = {(s, lesson) for s, lesson, _ in grades}
     assert graded == {(s, lesson) for s in STUDENTS for lesson in LESSONS}
     auto = [score for score, manual in grades.values() if not manual]
@@ -300,8 +301,8 @@ def test_postgres_gradebook_equals_sqlite_with_two_instructors_at_once(course: C
         for worker in workers:
             worker.join(600)
         assert set(outputs) == {TEACHER, CO_TEACHER}, outputs
-        sqlite = grades_in(f"sqlite:///{course.course / 'gradebook.db'}")
-        postgres = grades_in(url)
+        sqlite = recorded_grades(course.course)
+        postgres = recorded_grades(course.course, url)
         assert postgres == sqlite
         engine = sqlalchemy.create_engine(url)
         with engine.connect() as conn:
