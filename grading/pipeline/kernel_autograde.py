@@ -238,14 +238,10 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
     screened = screen(course / "submitted" / student / lesson)
     if screened.refused:
         # nbgrader would follow a link when it copies the submission: never hand it one.
-        graded, _ = grader.grade(student)
-        graded.notes.insert(0, "This submission was not run in a kernel because it holds a "
-                               "link or a special file; its widget tasks were graded from its "
-                               "answers file, and any code task scores 0.")
-        for item in graded.items:
-            if item.event == "needs_kernel":
-                item.event, item.score, item.fix = "zeroed", 0.0, 0.0
-        return graded
+        return without_kernel(grader, student, [
+            "This submission was not run in a kernel because it holds a link or a special "
+            "file; its widget tasks were graded from its answers file, and any code task "
+            "scores 0."], "It was not run in a kernel")
     notes = precheck(course, student, lesson)
     result = api.autograde(lesson, student, force=True, create=True)
     if not result.get("success") and _kernel_failed_to_start(result):
@@ -266,13 +262,9 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
                                                           if last else "")
         # The answers do not depend on the kernel: grade them as the default autograde does
         # (written answers wait for a person); only code tasks lose their points.
-        graded, _ = grader.grade(student)
-        graded.notes[:0] = [*notes, f"{why}; its widget tasks were graded from the answers "
-                                    "file and any code task scores 0."]
-        for item in graded.items:
-            if item.event == "needs_kernel":
-                item.event, item.score, item.fix = "zeroed", 0.0, 0.0
-                item.reason = f"{why}, so this code task scores 0."
+        graded = without_kernel(grader, student, [
+            *notes, f"{why}; its widget tasks were graded from the answers file and any code "
+                    "task scores 0."], why)
         graded.seconds = time.perf_counter() - started
         return graded
     with gradebook(course, db_url) as gb:
@@ -280,6 +272,19 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
     override(items, grader.task_scores(student))
     return SubmissionResult(student, lesson, ok, time.perf_counter() - started,
                             notes + cell_notes, items)
+
+
+def without_kernel(grader: LessonGrader, student: str, notes: list[str], why: str
+                   ) -> SubmissionResult:
+    """Grade a submission from its answers only (as the default autograde does); its code
+    tasks, which need a kernel, score 0 with ``why``."""
+    graded, _ = grader.grade(student)
+    graded.notes[:0] = notes
+    for item in graded.items:
+        if item.event == "needs_kernel":
+            item.event, item.score, item.fix = "zeroed", 0.0, 0.0
+            item.reason = f"{why}, so this code task scores 0."
+    return graded
 
 
 def override(items: list[ItemOutcome], expected: dict[str, tuple[float, str]]) -> None:
