@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sourcewise.grading.pipeline.lite_site import (
     CHART_NOTE,
+    TRANSFER_NOTEBOOK,
     lite_lesson,
     sourcewise_files,
     wheel_requires,
@@ -22,10 +23,14 @@ def _code(notebook: dict) -> list[str]:
     return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
 
 
-def test_every_lesson_starts_with_the_install_cell() -> None:
+def test_every_lesson_says_where_answers_live_and_installs_nothing() -> None:
+    """Sourcewise is loaded with the kernel: no install cell; a note says answers stay in
+    this browser and names the notebook that downloads them."""
     for path in LESSONS.values():
-        first = _code(lite_lesson(path))[0]
-        assert "%pip install" in first and "sourcewise" in first, path.name
+        notebook = lite_lesson(path)
+        note = "".join(notebook["cells"][1]["source"])
+        assert "browser's storage" in note and TRANSFER_NOTEBOOK in note, path.name
+        assert not [s for s in _code(notebook) if "%pip" in s or "micropip" in s], path.name
 
 
 def test_chart_cells_print_a_note_without_pandas(capsys, monkeypatch) -> None:

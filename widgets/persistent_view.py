@@ -73,6 +73,8 @@ class PersistentView(anywidget.AnyWidget):
 
     value = traitlets.Any(None).tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
+    # One more on every save attempt, so the front end announces a repeated "Saved." too.
+    saves = traitlets.Int(0).tag(sync=True)
     feedback_html = traitlets.Unicode("").tag(sync=True)
     prompt = traitlets.Unicode("").tag(sync=True)
     checkable = traitlets.Bool(False).tag(sync=True)
@@ -121,7 +123,9 @@ class PersistentView(anywidget.AnyWidget):
             status = "Saved." if saved else "Not saved: this is a read-only (grading) run."
         except AnswerStoreError as err:
             status = f"Not saved: {err}"
-        self.notice = "\n".join([f"Not accepted: {p}." for p in problems] + [status])
+        with self.hold_sync():
+            self.notice = "\n".join([f"Not accepted: {p}." for p in problems] + [status])
+            self.saves += 1
         if clean != change["new"]:
             self._restoring = True
             self.value = clean

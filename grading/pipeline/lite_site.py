@@ -30,22 +30,48 @@ from typing import Any
 from .student_package import wheel_bytes, wheel_name
 
 PYODIDE_KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
-# Instructor tools stay out of the student's browser (nbgrader's extension is installed in the
-# build environment, and `jupyter lite build` bundles every installed front-end extension).
-DISABLED_EXTENSIONS = ["@jupyter/nbgrader", "jupyterlab-plotly"]
+# Front-end extensions of the build environment that the site leaves out: instructor tools stay
+# out of the student's browser, and the charts that would need plotly are skipped there
+# (`jupyter lite build` bundles every installed front-end extension).
+LEFT_OUT_EXTENSIONS = ["@jupyter/nbgrader", "jupyterlab-plotly"]
 LITE_VERSION = "0.1.0+lite"
 # The course wheels' front ends are bundled from the build environment, so the kernel side
 # must be the same versions: pinned to what is installed here.
 COURSE_DISTS = ["anywidget", "ipywidgets", "comm", "psygnal", "jupyterlab_widgets",
                 "fastjsonschema", "filelock"]
 SOURCEWISE_REQUIRES = ["anywidget", "ipywidgets", "fastjsonschema", "filelock"]
-# What the Pyodide kernel installs when it starts (its web worker's `initKernel`).
-KERNEL_START = ["micropip", "ipython", "jedi", "comm"]
-# Served by the kernel extension itself (stubs and the kernel's own packages).
-KERNEL_PROVIDED = {"piplite", "pyodide-kernel", "ipykernel", "widgetsnbextension"}
-INSTALL_CELL = ("# Browser edition: run this cell first. It installs Sourcewise into this page's "
-                "Python\n# from this site (nothing is downloaded from the internet).\n"
-                "%pip install -q sourcewise")
+# Loaded by Pyodide itself while the kernel starts (in parallel, from the site's lock), so the
+# kernel installs nothing and every lesson can import Sourcewise in its first cell.
+PRELOAD = ["micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython",
+           "sourcewise"]
+# Added to Pyodide's standard library. The kernel works in /drive, the browser's storage, where
+# every directory listing is a round trip through the service worker; Python's import system
+# would list it for every module imported (about 150 round trips, 5-10 s at kernel start).
+SITECUSTOMIZE = '''"""Sourcewise browser edition: imports never search the browser-backed /drive."""
+import sys
+
+
+class _SkipDrive:
+    def __init__(self, path):
+        if path != "/drive" and not path.startswith("/drive/"):
+            raise ImportError("not in /drive")
+
+    def find_spec(self, fullname, target=None):
+        return None
+
+    def invalidate_caches(self):
+        pass
+
+
+sys.path_hooks.insert(0, _SkipDrive)
+sys.path_importer_cache.clear()
+'''
+BROWSER_NOTE = ("> **Browser edition.** This lesson runs entirely in your browser; nothing you "
+                "type leaves this computer. Your answers are kept in this browser's storage for "
+                "this site: they survive a reload or a restart, but clearing the browser's site "
+                "data deletes them. To keep a copy, continue on another device or hand your work "
+                "in to a course, open **{transfer}** and download all your answers as one file.")
+TRANSFER_NOTEBOOK = "my-answers.ipynb"
 # Cells that draw charts need pandas or plotly, which Pyodide cannot load offline here.
 CHART_CELL = re.compile(r"^\s*(import|from) (pandas|plotly)\b|\.charts\b"
                         r"|\.(reliability_figure|heatmap|matrix_frame)\(", re.MULTILINE)
@@ -171,27 +197,79 @@ def write_course_wheels(pypi: Path, lock_names: set[str], cache: Path) -> dict[s
     return {"sourcewise": ours, **wheels}
 
 
-def needed_lock_packages(lock: dict[str, Any], course: dict[str, Path]) -> set[str]:
-    """Every package of Pyodide's lock the kernel or the course wheels reach."""
+def kernel_extension_wheels() -> dict[str, Path]:
+    """The wheels the Pyodide kernel extension serves itself (piplite, the ipykernel and
+    widgetsnbextension stubs, pyodide-kernel): the newest version of each."""
+    from jupyter_core.paths import jupyter_path
+    from jupyterlite_pyodide_kernel.constants import PYODIDE_KERNEL_NPM_NAME
+
+    for root in jupyter_path("labextensions"):
+        folder = Path(root) / PYODIDE_KERNEL_NPM_NAME / "static" / "pypi"
+        if folder.is_dir():
+            break
+    else:
+        raise RuntimeError("the Pyodide kernel's front end is not installed "
+                           "(pip install jupyterlite-pyodide-kernel)")
+    newest: dict[str, tuple[tuple[int, ...], Path]] = {}
+    for path in folder.glob("*-py3-none-any.whl"):
+        name, version = path.name.split("-")[:2]
+        key = tuple(int(part) for part in re.findall(r"\d+", version))
+        if normalise(name) not in newest or key > newest[normalise(name)][0]:
+            newest[normalise(name)] = (key, path)
+    return {name: path for name, (_, path) in newest.items()}
+
+
+def wheel_imports(path: Path) -> list[str]:
+    """The top-level import names a wheel provides."""
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        top = next((n for n in names if n.endswith(".dist-info/top_level.txt")), None)
+        if top:
+            return sorted(filter(None, archive.read(top).decode().split()))
+    found = set()
+    for name in names:
+        head, folder, _ = name.partition("/")
+        if folder and not head.endswith((".dist-info", ".data")):
+            found.add(head)
+        elif not folder and name.endswith(".py"):
+            found.add(name.removesuffix(".py"))
+    return sorted(found)
+
+
+def needed_lock_packages(lock: dict[str, Any], extra: dict[str, Path]) -> set[str]:
+    """Every package of the lock or of ``extra`` that the preloaded packages reach."""
     packages = {normalise(n): p for n, p in lock["packages"].items()}
-    todo = [*KERNEL_START]
-    for path in course.values():
-        todo += wheel_requires(path)
+    todo = [*PRELOAD]
     seen: set[str] = set()
     while todo:
         name = normalise(todo.pop())
-        if name in seen or name in KERNEL_PROVIDED:
+        if name in seen:
             continue
         seen.add(name)
-        if name in packages:
+        if name in extra:
+            todo += wheel_requires(extra[name])
+        elif name in packages:
             todo += packages[name].get("depends", [])
-        elif name in course:
-            todo += wheel_requires(course[name])
-    return {n for n in seen if n in packages}
+        else:
+            raise RuntimeError(f"the browser edition needs {name}, which neither Pyodide's "
+                               "lock nor the course wheels provide")
+    return seen
+
+
+def lock_entry(path: Path, known: set[str]) -> dict[str, Any]:
+    """A ``pyodide-lock.json`` entry for a pure-Python wheel served beside Pyodide."""
+    name, version = path.name.split("-")[:2]
+    return {"name": normalise(name), "version": version, "file_name": path.name,
+            "install_dir": "site", "package_type": "package", "imports": wheel_imports(path),
+            "depends": sorted({r for r in wheel_requires(path) if r in known}),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "unvendored_tests": False, "shared_library": False}
 
 
 def write_pyodide(static: Path, course: dict[str, Path], cache: Path) -> int:
-    """Pyodide in ``static/pyodide/`` with a lock that names only wheels served beside it."""
+    """Pyodide in ``static/pyodide/`` with a lock that names only wheels served beside it:
+    Pyodide's own pure-Python packages (from PyPI), the kernel's and the course's wheels, so
+    that the kernel loads everything at start, in parallel, with no install step."""
     target = static / "pyodide"
     with tempfile.TemporaryDirectory() as scratch:
         with tarfile.open(pyodide_tarball(pyodide_version(), cache)) as archive:
@@ -199,21 +277,37 @@ def write_pyodide(static: Path, course: dict[str, Path], cache: Path) -> int:
         shutil.copytree(Path(scratch) / "package", target, dirs_exist_ok=True)
     lock_path = target / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text(encoding="utf-8"))
-    needed = needed_lock_packages(lock, course)
-    kept = {n: p for n, p in lock["packages"].items() if normalise(n) in needed}
+    extra = {**kernel_extension_wheels(), **course}
+    needed = needed_lock_packages(lock, extra)
+    kept = {normalise(n): p for n, p in lock["packages"].items()
+            if normalise(n) in needed and normalise(n) not in extra}
     wheels = pure_wheels({p["name"]: p["version"] for p in kept.values()}, cache)
     for entry in kept.values():
         # PyPI's file of the same version is not byte-identical to Pyodide's build.
         path = wheels[normalise(entry["name"])]
         shutil.copyfile(path, target / path.name)
         entry.update(file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    lock["packages"] = kept
+    for name, path in extra.items():
+        if name in needed:
+            shutil.copyfile(path, target / path.name)
+            kept[name] = lock_entry(target / path.name, needed)
+    lock["packages"] = dict(sorted(kept.items()))
     lock_path.write_text(json.dumps(lock, indent=1), encoding="utf-8")
+    add_sitecustomize(target / "python_stdlib.zip")
     return len(kept)
 
 
+def add_sitecustomize(stdlib: Path) -> None:
+    """Put ``sitecustomize.py`` into Pyodide's standard library (replacing an earlier one)."""
+    with zipfile.ZipFile(stdlib) as archive:
+        if "sitecustomize.py" in archive.namelist():
+            return
+    with zipfile.ZipFile(stdlib, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("sitecustomize.py", SITECUSTOMIZE)
+
+
 def lite_lesson(source: Path) -> dict[str, Any]:
-    """A student version for the browser: an install cell first, chart cells guarded."""
+    """A student version for the browser: a note on where answers live, chart cells guarded."""
     notebook = json.loads(Path(source).read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
         text = "".join(cell.get("source", ""))
@@ -221,9 +315,9 @@ def lite_lesson(source: Path) -> dict[str, Any]:
             cell["source"] = ('import importlib.util\n\nif importlib.util.find_spec("pandas") '
                               f'is None:\n    print({CHART_NOTE!r})\nelse:\n'
                               f"    get_ipython().run_cell({text!r})\n")
-    notebook["cells"].insert(1, {"cell_type": "code", "execution_count": None, "id": "lite-install",
+    notebook["cells"].insert(1, {"cell_type": "markdown", "id": "lite-note",
                                  "metadata": {"editable": False, "deletable": False},
-                                 "outputs": [], "source": INSTALL_CELL})
+                                 "source": BROWSER_NOTE.format(transfer=TRANSFER_NOTEBOOK)})
     notebook["metadata"]["kernelspec"] = {"display_name": "Python (Pyodide)",
                                           "language": "python", "name": "python"}
     return notebook
@@ -243,8 +337,9 @@ def write_lessons(files: Path, lessons: Sequence[Path] | None, cache: Path | Non
 def write_config(lite_dir: Path) -> None:
     config = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "Sourcewise (browser edition)",
-        "disabledExtensions": DISABLED_EXTENSIONS,
-        "litePluginSettings": {PYODIDE_KERNEL_PLUGIN: {"disablePyPIFallback": True}}}}
+        "disabledExtensions": LEFT_OUT_EXTENSIONS,
+        "litePluginSettings": {PYODIDE_KERNEL_PLUGIN: {
+            "disablePyPIFallback": True, "loadPyodideOptions": {"packages": PRELOAD}}}}}
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
 
 
@@ -268,7 +363,20 @@ def build_site(out: Path, *, lessons: Sequence[Path] | None = None,
                    "--no-sourcemaps", "--no-unused-shared-packages"]
         subprocess.run(command, cwd=lite_dir, check=True,
                        capture_output=quiet, env={**os.environ, "JUPYTERLITE_NO_LIBARCHIVE": "1"})
+    leave_out_extensions(out)
     return out
+
+
+def leave_out_extensions(site: Path) -> None:
+    """Remove the left-out front-end extensions from the built site and its page config."""
+    config_path = site / "jupyter-lite.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    data = config["jupyter-config-data"]
+    data["federated_extensions"] = [e for e in data.get("federated_extensions", [])
+                                    if e["name"] not in LEFT_OUT_EXTENSIONS]
+    config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
+    for name in LEFT_OUT_EXTENSIONS:
+        shutil.rmtree(site / "extensions" / name, ignore_errors=True)
 
 
 def site_size(site: Path) -> int:

@@ -1,57 +1,34 @@
-"""Does lesson 1 run in the browser edition with no network beyond the site itself?
+"""Does lesson 1 work in the browser edition with no network beyond the site, and are the
+student's marks still there after a page reload and a kernel restart?
 
-Builds the JupyterLite site (``sourcewise lite build``), serves it on 127.0.0.1, and drives
-Debian's Chromium with every request to another address aborted: the lesson runs (Pyodide
-kernel, install cell, setup, widget), a span is marked and "Check my answer" gives feedback.
-Any blocked request fails the test: the site must hold everything it needs.
+Builds the site as ``sourcewise lite build`` does, serves it on 127.0.0.1 as any static host
+would, and drives Debian's Chromium with a fresh profile in which every request to another
+address is aborted. The lesson runs (Pyodide kernel, setup, widget); one span is marked with
+the mouse and one with the keyboard; "Check my answer" compares with the key (self-study);
+after a reload and after a kernel restart, Run All draws the same marks from the answers file
+the kernel wrote into the browser's storage. Any blocked request fails the test.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import pytest
+from lite_driver import LitePage, in_thread, missing, offline_context, serve
 
 from sourcewise.seeds import load_article
 
 pytestmark = [pytest.mark.lite, pytest.mark.slow]
 
-CHROMIUM = Path(os.environ.get("SOURCEWISE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 REQUIRE_VARIABLE = "SOURCEWISE_REQUIRE_LITE"
-WIDGET = ".sw-widget"
-KERNEL_IDLE = """() => {
-  const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
-  const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  return name && name.textContent.includes('Pyodide') && status
-    && status.getAttribute('data-status') === 'idle';
-}"""
-
-
-def _missing() -> str | None:
-    try:
-        import jupyterlite_core  # noqa: F401
-        import jupyterlite_pyodide_kernel  # noqa: F401
-        import playwright  # noqa: F401
-    except ImportError as err:
-        return f"{err.name} is not installed (pip install jupyterlite-core " \
-               "jupyterlite-pyodide-kernel)"
-    return None if CHROMIUM.exists() else f"Chromium not found at {CHROMIUM}"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    reason = _missing()
+    reason = missing()
     if reason:
         if os.environ.get(REQUIRE_VARIABLE) == "1":
             pytest.fail(f"{REQUIRE_VARIABLE}=1 but {reason}", pytrace=False)
@@ -64,78 +41,57 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-        ".mjs": "text/javascript", ".js": "text/javascript", ".json": "application/json"}
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as url:
+        yield url
 
 
-def test_lesson_one_runs_offline_and_checks_an_answer(served: str) -> None:
-    from playwright.sync_api import sync_playwright
+def test_marks_survive_a_reload_and_a_kernel_restart_offline(served: str) -> None:
+    article = load_article()
+    s2, s7 = article.unit("S2"), article.unit("S7")
+    mouse_start = s2.start + s2.text.index("Fighters")
 
-    blocked: list[str] = []
+    def scenario() -> list[str]:
+        with offline_context() as (context, blocked):
+            lesson = LitePage(context.new_page(), served).open("01-claims.ipynb")
+            widget = lesson.run_all()
+            print(f"lite: first visit {lesson.times}")
+            assert not lesson.marks(widget), "a fresh browser starts with no marks"
 
-    def only_loopback(route: Any) -> None:
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
+            # Mouse: click a word, shift-click it, choose label 1.
+            token = widget.locator(f".sw-token[data-start='{mouse_start}']")
+            lesson.saved_after(widget, lambda: (token.click(), token.click(modifiers=["Shift"]),
+                                                lesson.page.keyboard.press("1")))
+            # Keyboard: into S7's word list, first word, extend by two words, Enter.
+            unit = widget.locator(f".sw-unit[data-unit-id='{s7.id}']")
 
-    unit = load_article().unit("S2")
-    start = unit.start + unit.text.index("Fighters")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(service_workers="allow")
-            context.route("**/*", only_loopback)
-            page = context.new_page()
-            opened = time.monotonic()
-            page.goto(f"{served}/lab/index.html?path=01-claims.ipynb")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-            # "idle" shows before the kernel exists ("No Kernel"): wait for Pyodide's own idle.
-            page.wait_for_function(KERNEL_IDLE, timeout=180_000)
-            print(f"lite: page open to kernel idle: {time.monotonic() - opened:.1f} s")
-            page.click('.lm-MenuBar-item:has-text("Run")')
-            page.click('.lm-Menu-item[data-command="runmenu:run-all"]:not(.lm-mod-disabled)')
-            run = time.monotonic()
-            widget = page.locator(WIDGET).first
-            try:
-                widget.wait_for(timeout=180_000)
-            except Exception:
-                outputs = " | ".join(page.locator(".jp-OutputArea").all_inner_texts())
-                raise AssertionError(f"no widget; outputs: {outputs[:3000]!r}; "
-                                     f"blocked: {blocked}") from None
-            print(f"lite: Run All to the widget (install, setup, widget cells): "
-                  f"{time.monotonic() - run:.1f} s; page open to widget: "
-                  f"{time.monotonic() - opened:.1f} s")
-            token = widget.locator(f".sw-token[data-start='{start}']")
-            token.click()
-            token.click(modifiers=["Shift"])
-            page.keyboard.press("1")
+            def by_keyboard() -> None:
+                unit.focus()
+                for key in ("Home", "Shift+ArrowRight", "Shift+ArrowRight", "Enter"):
+                    lesson.page.keyboard.press(key)
+
+            lesson.saved_after(widget, by_keyboard)
+            marks = lesson.marks(widget)
+            assert len(marks) == 2, marks
+            assert any(m[1].startswith(f"{mouse_start}-") for m in marks), marks
+            assert any(m[1].startswith(f"{s7.start}-") and m[1].count(" ") == 2
+                       for m in marks), marks
+
             widget.locator("button.sw-check").click()
             feedback = widget.locator(".sw-feedback")
             feedback.wait_for(timeout=30_000)
             text = feedback.inner_text()
-            print(f"lite: feedback: {text[:300]!r}")
-            # Self-study mode: the key is there, so the feedback compares with it.
-            assert "right" in text and "missed" in text and "Course mode" not in text, text
-        finally:
-            browser.close()
+            # Self-study: the key is in the site, so the check compares with it.
+            assert "right" in text and "missed" in text and "Why:" in text, text
+
+            lesson.reload()
+            widget = lesson.run_all()
+            assert lesson.marks(widget) == marks, "marks lost after a page reload"
+
+            widget = lesson.restart_and_run_all()
+            assert lesson.marks(widget) == marks, "marks lost after a kernel restart"
+            return blocked
+
+    blocked = in_thread(scenario)
     assert not blocked, f"the site asked for outside addresses: {blocked}"

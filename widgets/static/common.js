@@ -43,10 +43,20 @@ function feedbackSummary(html) {
 
 // Announce saves and checks as the Python side reports them.
 function announceChanges(root, model) {
-  model.on("change:notice", () => {
-    const notice = model.get("notice");
-    if (notice) announce(root, notice.split("\n").slice(-1)[0]);
-  });
+  // `saves` counts save attempts: a second "Saved." leaves `notice` unchanged but is spoken.
+  // Both may change in one update: announce once.
+  let queued = false;
+  const sayNotice = () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      const notice = model.get("notice");
+      if (notice) announce(root, notice.split("\n").slice(-1)[0]);
+    });
+  };
+  model.on("change:notice", sayNotice);
+  model.on("change:saves", sayNotice);
   model.on("change:feedback_html", () => {
     const fb = model.get("feedback_html");
     if (fb) announce(root, `Self-check: ${feedbackSummary(fb)}`);
