@@ -12,6 +12,7 @@ __all__ = [
     "Annotator",
     "AnswerStore",
     "AnswerStoreError",
+    "AnswerTransfer",
     "Comparison",
     "ConfidenceSliders",
     "Feedback",
@@ -25,6 +26,7 @@ __all__ = [
 
 _LAZY = {
     "Annotator": ".annotator",
+    "AnswerTransfer": ".answer_transfer",
     "Comparison": ".grid_views",
     "SourceLinker": ".grid_views",
     "ConfidenceSliders": ".confidence",

@@ -34,7 +34,7 @@ def writes_allowed() -> bool:
     return not any(os.environ.get(name) for name in READ_ONLY_VARIABLES)
 
 
-def _atomic_write(path: Path, payload: dict[str, Any]) -> None:
+def atomic_write_json(path: Path, payload: dict[str, Any]) -> None:
     """Write via a temp file in the same folder, fsync, then rename over the old file."""
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -124,7 +124,7 @@ class AnswerStore:
             with lock:
                 current = read_answers(self.path)
                 if current.problem:
-                    self._keep_aside(current.problem)
+                    self.keep_aside(current.problem)
                     current = AnswerFile()
                 old = current.answers.get(question_id)
                 other_text = fingerprint and old and old.get("fingerprint") not in (None,
@@ -140,7 +140,7 @@ class AnswerStore:
                                            "answers": current.answers}
                 if current.stale:
                     payload["stale"] = current.stale
-                _atomic_write(self.path, payload)
+                atomic_write_json(self.path, payload)
                 self._snapshot = current
         except Timeout:
             raise AnswerStoreError(
@@ -149,7 +149,7 @@ class AnswerStore:
             ) from None
         return True
 
-    def _keep_aside(self, problem: str) -> None:
+    def keep_aside(self, problem: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.stem}.unreadable-{stamp}{self.path.suffix}")
         counter = 1

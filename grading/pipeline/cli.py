@@ -104,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
     p.add_argument("--out", type=Path, default=None)
 
+    p = _command(sub, "accept", "Hand in students' answers downloads (one file each, e.g. from "
+                 "the browser edition) as submissions, then run autograde.",
+                 "sourcewise accept sourcewise-answers-2031-04-08.json --course ./my-course "
+                 "--student alice")
+    p.add_argument("bundles", type=Path, nargs="+", metavar="BUNDLE",
+                   help="answers files students downloaded")
+    p.add_argument("--course", type=Path, required=True, help="the course folder")
+    p.add_argument("--student", default=None,
+                   help="student id (default: the name or ID saved in the file); one file only")
+    p.add_argument("--replace", action="store_true",
+                   help="replace an existing submission (the old one is moved to "
+                        "submitted-replaced/, never deleted)")
+
     lite = _command(sub, "lite", "The self-study edition in the browser (JupyterLite, no install).",
                     "sourcewise lite build --out ./sourcewise-lite")
     lsub = lite.add_subparsers(dest="lite_command", metavar="STEP")
@@ -213,6 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .kernel_free import score_course
 
         return score_course(args.dir, out=args.out)
+    if args.command == "accept":
+        from .bundle_intake import accept_command
+
+        return accept_command(args.course, args.bundles, student=args.student,
+                              replace=args.replace)
     if args.command == "lite":
         if args.lite_command == "build":
             from .lite_site import main as build_lite

@@ -2,10 +2,12 @@
 
 The site needs no install and no network at run time: the Pyodide runtime (npm package
 ``pyodide`` at the version the kernel pins), the pure-Python wheels the kernel loads at start
-(from PyPI at the versions of Pyodide's lock, whose sha256s are rewritten for PyPI's files),
-and the course wheels (Sourcewise's full self-study edition, anywidget, ipywidgets, …) are all
-served by the site itself, with the kernel's PyPI fallback switched off. Downloads are cached
-under ``~/.cache/sourcewise/lite``. Pyodide's compiled wheels (numpy, pandas, rpds-py for
+(from PyPI at the versions of Pyodide's lock), the kernel's own wheels and the course wheels
+(Sourcewise's full self-study edition, anywidget, ipywidgets, …) are all named in the site's
+Pyodide lock, byte-compiled with that same Pyodide under Node.js, and loaded while the kernel
+starts; the kernel's PyPI fallback is off. ``jupyter lite build`` runs in a build environment
+of its own. Downloads, compiled wheels and the build environment are cached under
+``~/.cache/sourcewise/lite``. Pyodide's compiled wheels (numpy, pandas, rpds-py for
 jsonschema) are not reachable here, so chart cells are skipped with a note.
 """
 
@@ -23,6 +25,7 @@ import tarfile
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -30,10 +33,6 @@ from typing import Any
 from .student_package import wheel_bytes, wheel_name
 
 PYODIDE_KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
-# Front-end extensions of the build environment that the site leaves out: instructor tools stay
-# out of the student's browser, and the charts that would need plotly are skipped there
-# (`jupyter lite build` bundles every installed front-end extension).
-LEFT_OUT_EXTENSIONS = ["@jupyter/nbgrader", "jupyterlab-plotly"]
 LITE_VERSION = "0.1.0+lite"
 # The course wheels' front ends are bundled from the build environment, so the kernel side
 # must be the same versions: pinned to what is installed here.
@@ -66,6 +65,16 @@ class _SkipDrive:
 sys.path_hooks.insert(0, _SkipDrive)
 sys.path_importer_cache.clear()
 '''
+# Runs pyodide_compile.py in the site's own Pyodide under Node.js: node compile.mjs PYODIDE WORK
+COMPILE_MJS = """import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+const [pyodideDir, work] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
+const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/` });
+pyodide.FS.mkdirTree("/work");
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
+pyodide.runPython(await readFile(`${work}/compile.py`, "utf8"));
+"""
 BROWSER_NOTE = ("> **Browser edition.** This lesson runs entirely in your browser; nothing you "
                 "type leaves this computer. Your answers are kept in this browser's storage for "
                 "this site: they survive a reload or a restart, but clearing the browser's site "
@@ -90,11 +99,55 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pyodide_version() -> str:
-    """The Pyodide version the installed JupyterLite kernel pins."""
-    from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
+# The site is built in an environment of its own (created once, cached): JupyterLite's packages
+# install a front-end extension that breaks an ordinary JupyterLab in the same environment, and
+# `jupyter lite build` bundles every front-end extension of the environment it runs in (here:
+# only the Pyodide kernel, the widget manager and anywidget; no instructor tools, no plotly).
+LITE_REQUIREMENTS = ["jupyterlite-core==0.8.6", "jupyterlite-pyodide-kernel==0.8.6",
+                     "jupyter_server>=2.4,<3"]
+# Front ends the site bundles; the kernel side (the course wheels) must be the same versions.
+FRONT_END_DISTS = ["anywidget", "jupyterlab_widgets"]
 
-    return PYODIDE_VERSION
+
+@dataclass(frozen=True)
+class BuildEnv:
+    """The environment that runs ``jupyter lite build``."""
+
+    prefix: Path
+
+    @property
+    def python(self) -> Path:
+        return self.prefix / "bin" / "python"
+
+    def pyodide_version(self) -> str:
+        """The Pyodide version its JupyterLite kernel pins."""
+        code = ("from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION; "
+                "print(PYODIDE_VERSION)")
+        return subprocess.run([str(self.python), "-c", code], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    def kernel_wheel_folder(self) -> Path:
+        return (self.prefix / "share" / "jupyter" / "labextensions" / "@jupyterlite"
+                / "pyodide-kernel-extension" / "static" / "pypi")
+
+
+def build_env(cache: Path, *, quiet: bool = True) -> BuildEnv:
+    """The cached build environment for the pinned requirements (created when missing)."""
+    pins = [*LITE_REQUIREMENTS, *(f"{d}=={installed_version(d)}" for d in FRONT_END_DISTS)]
+    key = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
+    env = BuildEnv(cache / f"build-env-{key}")
+    ready = env.prefix / "ready.txt"
+    if not ready.exists():
+        shutil.rmtree(env.prefix, ignore_errors=True)
+        env.prefix.parent.mkdir(parents=True, exist_ok=True)
+        if not quiet:
+            print(f"creating the build environment in {env.prefix} (once)", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(env.prefix)], check=True)
+        subprocess.run([str(env.python), "-m", "pip", "install", "-q",
+                        "--disable-pip-version-check", *pins], check=True,
+                       capture_output=quiet)
+        ready.write_text("\n".join(pins) + "\n", encoding="utf-8")
+    return env
 
 
 # --- downloads (cached) -------------------------------------------------------------------
@@ -111,9 +164,9 @@ def pyodide_tarball(version: str, cache: Path) -> Path:
     return target
 
 
-def read_lock(cache: Path) -> dict[str, Any]:
+def read_lock(version: str, cache: Path) -> dict[str, Any]:
     """Pyodide's own ``pyodide-lock.json`` (from the npm package)."""
-    with tarfile.open(pyodide_tarball(pyodide_version(), cache)) as archive:
+    with tarfile.open(pyodide_tarball(version, cache)) as archive:
         member = archive.extractfile("package/pyodide-lock.json")
         if member is None:
             raise RuntimeError("the pyodide npm package has no pyodide-lock.json")
@@ -197,25 +250,18 @@ def write_course_wheels(pypi: Path, lock_names: set[str], cache: Path) -> dict[s
     return {"sourcewise": ours, **wheels}
 
 
-def kernel_extension_wheels() -> dict[str, Path]:
+def kernel_extension_wheels(folder: Path) -> dict[str, Path]:
     """The wheels the Pyodide kernel extension serves itself (piplite, the ipykernel and
     widgetsnbextension stubs, pyodide-kernel): the newest version of each."""
-    from jupyter_core.paths import jupyter_path
-    from jupyterlite_pyodide_kernel.constants import PYODIDE_KERNEL_NPM_NAME
-
-    for root in jupyter_path("labextensions"):
-        folder = Path(root) / PYODIDE_KERNEL_NPM_NAME / "static" / "pypi"
-        if folder.is_dir():
-            break
-    else:
-        raise RuntimeError("the Pyodide kernel's front end is not installed "
-                           "(pip install jupyterlite-pyodide-kernel)")
     newest: dict[str, tuple[tuple[int, ...], Path]] = {}
     for path in folder.glob("*-py3-none-any.whl"):
         name, version = path.name.split("-")[:2]
         key = tuple(int(part) for part in re.findall(r"\d+", version))
         if normalise(name) not in newest or key > newest[normalise(name)][0]:
             newest[normalise(name)] = (key, path)
+    if not newest:
+        raise RuntimeError(f"no kernel wheels in {folder}: is jupyterlite-pyodide-kernel "
+                           "installed in the build environment?")
     return {name: path for name, (_, path) in newest.items()}
 
 
@@ -266,34 +312,38 @@ def lock_entry(path: Path, known: set[str]) -> dict[str, Any]:
             "unvendored_tests": False, "shared_library": False}
 
 
-def write_pyodide(static: Path, course: dict[str, Path], cache: Path) -> int:
+def write_pyodide(static: Path, course: dict[str, Path], env: BuildEnv, cache: Path) -> int:
     """Pyodide in ``static/pyodide/`` with a lock that names only wheels served beside it:
     Pyodide's own pure-Python packages (from PyPI), the kernel's and the course's wheels, so
     that the kernel loads everything at start, in parallel, with no install step."""
     target = static / "pyodide"
     with tempfile.TemporaryDirectory() as scratch:
-        with tarfile.open(pyodide_tarball(pyodide_version(), cache)) as archive:
+        with tarfile.open(pyodide_tarball(env.pyodide_version(), cache)) as archive:
             archive.extractall(scratch, filter="data")
         shutil.copytree(Path(scratch) / "package", target, dirs_exist_ok=True)
     lock_path = target / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text(encoding="utf-8"))
-    extra = {**kernel_extension_wheels(), **course}
+    extra = {**kernel_extension_wheels(env.kernel_wheel_folder()), **course}
     needed = needed_lock_packages(lock, extra)
     kept = {normalise(n): p for n, p in lock["packages"].items()
             if normalise(n) in needed and normalise(n) not in extra}
     wheels = pure_wheels({p["name"]: p["version"] for p in kept.values()}, cache)
     for entry in kept.values():
-        # PyPI's file of the same version is not byte-identical to Pyodide's build.
         path = wheels[normalise(entry["name"])]
         shutil.copyfile(path, target / path.name)
-        entry.update(file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+        entry["file_name"] = path.name
     for name, path in extra.items():
         if name in needed:
             shutil.copyfile(path, target / path.name)
             kept[name] = lock_entry(target / path.name, needed)
+    add_sitecustomize(target / "python_stdlib.zip")
+    precompile(target, [target / entry["file_name"] for entry in kept.values()], cache)
+    for entry in kept.values():
+        # PyPI's file of the same version is not byte-identical to Pyodide's build, and
+        # the bytecode was added: the lock gets the sha256 of the file served.
+        entry["sha256"] = hashlib.sha256((target / entry["file_name"]).read_bytes()).hexdigest()
     lock["packages"] = dict(sorted(kept.items()))
     lock_path.write_text(json.dumps(lock, indent=1), encoding="utf-8")
-    add_sitecustomize(target / "python_stdlib.zip")
     return len(kept)
 
 
@@ -302,8 +352,45 @@ def add_sitecustomize(stdlib: Path) -> None:
     with zipfile.ZipFile(stdlib) as archive:
         if "sitecustomize.py" in archive.namelist():
             return
+    entry = zipfile.ZipInfo("sitecustomize.py", date_time=(2026, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(stdlib, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("sitecustomize.py", SITECUSTOMIZE)
+        archive.writestr(entry, SITECUSTOMIZE)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def precompile(pyodide_dir: Path, wheels: Sequence[Path], cache: Path) -> None:
+    """Byte-compile the wheels and the standard library in place, with the site's own Pyodide
+    run by Node.js (``pyodide_compile.py``); results are cached by the input's sha256. Without
+    Node.js the site still works, only its kernel starts more slowly."""
+    stdlib = pyodide_dir / "python_stdlib.zip"
+    done = cache / "compiled"
+    done.mkdir(parents=True, exist_ok=True)
+    todo = {path: done / f"{_sha256(path)[:20]}-{path.name}" for path in [*wheels, stdlib]}
+    missing = [path for path, cached in todo.items() if not cached.exists()]
+    if missing:
+        node = shutil.which("node")
+        if node is None:
+            print("note: Node.js not found: the browser edition's Python modules are not "
+                  "byte-compiled (its kernel starts a few seconds later)", file=sys.stderr)
+            return
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch)
+            for folder in ("in", "stdlib", "out"):
+                (work / folder).mkdir()
+            for path in missing:
+                shutil.copyfile(path, work / ("stdlib" if path == stdlib else "in") / path.name)
+            shutil.copyfile(Path(__file__).with_name("pyodide_compile.py"), work / "compile.py")
+            (work / "compile.mjs").write_text(COMPILE_MJS, encoding="utf-8")
+            subprocess.run([node, str(work / "compile.mjs"), str(pyodide_dir), str(work)],
+                           check=True, capture_output=True)
+            for path in missing:
+                os.replace(work / "out" / path.name, todo[path])
+    for path, cached in todo.items():
+        shutil.copyfile(cached, path)
 
 
 def lite_lesson(source: Path) -> dict[str, Any]:
@@ -337,7 +424,6 @@ def write_lessons(files: Path, lessons: Sequence[Path] | None, cache: Path | Non
 def write_config(lite_dir: Path) -> None:
     config = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "Sourcewise (browser edition)",
-        "disabledExtensions": LEFT_OUT_EXTENSIONS,
         "litePluginSettings": {PYODIDE_KERNEL_PLUGIN: {
             "disablePyPIFallback": True, "loadPyodideOptions": {"packages": PRELOAD}}}}}
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
@@ -348,35 +434,23 @@ def build_site(out: Path, *, lessons: Sequence[Path] | None = None,
     """Write the static site into ``out`` (replaced) and return it."""
     out = Path(out).resolve()
     cache = Path(cache) if cache is not None else cache_root()
+    env = build_env(cache, quiet=quiet)
     with tempfile.TemporaryDirectory(prefix="sourcewise-lite-") as scratch:
         lite_dir = Path(scratch)
-        lock_names = {normalise(n) for n in read_lock(cache)["packages"]}
+        lock_names = {normalise(n) for n in read_lock(env.pyodide_version(), cache)["packages"]}
         # The order matters: the lock keeps what the course wheels reach, so wheels come first.
         course = write_course_wheels(lite_dir / "pypi", lock_names, cache)
-        write_pyodide(lite_dir / "static", course, cache)
+        write_pyodide(lite_dir / "static", course, env, cache)
         write_lessons(lite_dir / "files", lessons, None)
         write_config(lite_dir)
         if out.exists():
             shutil.rmtree(out)
-        command = [sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(lite_dir),
-                   "--contents", str(lite_dir / "files"), "--output-dir", str(out),
-                   "--no-sourcemaps", "--no-unused-shared-packages"]
+        command = [str(env.python), "-m", "jupyter", "lite", "build", "--lite-dir",
+                   str(lite_dir), "--contents", str(lite_dir / "files"), "--output-dir",
+                   str(out), "--no-sourcemaps", "--no-unused-shared-packages"]
         subprocess.run(command, cwd=lite_dir, check=True,
                        capture_output=quiet, env={**os.environ, "JUPYTERLITE_NO_LIBARCHIVE": "1"})
-    leave_out_extensions(out)
     return out
-
-
-def leave_out_extensions(site: Path) -> None:
-    """Remove the left-out front-end extensions from the built site and its page config."""
-    config_path = site / "jupyter-lite.json"
-    config = json.loads(config_path.read_text(encoding="utf-8"))
-    data = config["jupyter-config-data"]
-    data["federated_extensions"] = [e for e in data.get("federated_extensions", [])
-                                    if e["name"] not in LEFT_OUT_EXTENSIONS]
-    config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
-    for name in LEFT_OUT_EXTENSIONS:
-        shutil.rmtree(site / "extensions" / name, ignore_errors=True)
 
 
 def site_size(site: Path) -> int:

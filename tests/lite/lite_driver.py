@@ -12,6 +12,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,12 +46,12 @@ T = TypeVar("T")
 def missing() -> str | None:
     """Why the lite site cannot be built and driven here, or None."""
     try:
-        import jupyterlite_core  # noqa: F401
-        import jupyterlite_pyodide_kernel  # noqa: F401
         import playwright  # noqa: F401
-    except ImportError as err:
-        return (f"{err.name} is not installed (pip install -e '.[test]' installs "
-                "jupyterlite-core and jupyterlite-pyodide-kernel)")
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[test]')"
+    for tool in ("npm", "node"):
+        if shutil.which(tool) is None:
+            return f"{tool} not found (the build takes Pyodide from npm and compiles with Node.js)"
     return None if CHROMIUM.exists() else f"Chromium not found at {CHROMIUM}"
 
 
