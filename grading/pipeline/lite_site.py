@@ -418,7 +418,47 @@ def write_lessons(files: Path, lessons: Sequence[Path] | None, cache: Path | Non
     for stem, built in versions.items():
         (files / f"{stem}.ipynb").write_text(json.dumps(lite_lesson(built), indent=1),
                                              encoding="utf-8")
+    (files / TRANSFER_NOTEBOOK).write_text(json.dumps(transfer_notebook(), indent=1),
+                                           encoding="utf-8")
     return len(versions)
+
+
+TRANSFER_TEXT = """# My answers: keep a copy, move them, hand them in
+
+In the browser edition your answers live in this browser's storage for this site, and nowhere
+else. They survive a reload, a kernel restart and closing the browser, but not clearing the
+browser's site data, and another browser or device cannot see them.
+
+Run the cell below (Shift+Enter). It shows two buttons:
+
+- **Download all my answers** saves one file, `sourcewise-answers-DATE.json`, with every
+  lesson's answers: the marks, choices and sliders of the widgets and your written answers.
+  Keep it somewhere safe; it is small.
+- **Load answers from a file** takes such a file, here or on another device, and puts its
+  answers back into the lessons. Nothing is lost: where this browser already has an answer to
+  the same question, the one saved later is used and the other is kept aside in the answers
+  file; a written answer that differs is kept, with the loaded text added below it. After
+  loading, open a lesson and run it again (Kernel, then *Restart Kernel and Run All Cells*) to
+  see the loaded answers.
+
+**Handing in.** If your course asks for this file, type your name or student ID before you
+download, then send the file to your instructor as they ask (their grading tool reads it
+directly). The file holds your answers only: no key, nothing about this computer.
+"""
+
+
+def transfer_notebook() -> dict[str, Any]:
+    """The site's notebook with the download/load widget (not a lesson: no grades)."""
+    return {"cells": [
+        {"cell_type": "markdown", "id": "transfer-help", "metadata": {},
+         "source": TRANSFER_TEXT},
+        {"cell_type": "code", "execution_count": None, "id": "transfer-widget",
+         "metadata": {"editable": False, "deletable": False}, "outputs": [],
+         "source": "from sourcewise.widgets import AnswerTransfer\n\nAnswerTransfer()"}],
+        "metadata": {"kernelspec": {"display_name": "Python (Pyodide)", "language": "python",
+                                    "name": "python"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4, "nbformat_minor": 5}
 
 
 def write_config(lite_dir: Path) -> None:

@@ -25,11 +25,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 LOCAL = ("127.0.0.1", "localhost")
-WIDGET = ".sw-widget:not([data-stale])"
+# The notebook in front (JupyterLab may restore other notebooks of the workspace behind it).
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+WIDGET = f"{PANEL} .sw-widget:not([data-stale])"
 # "idle" shows before the kernel exists ("No Kernel"): wait for Pyodide's own idle.
 KERNEL_IDLE = """() => {
-  const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
-  const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const name = panel && panel.querySelector('.jp-Toolbar-kernelName');
+  const status = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
   return name && name.textContent.includes('Pyodide') && status
     && status.getAttribute('data-status') === 'idle';
 }"""
@@ -153,7 +156,7 @@ class LitePage:
         self.page.click(f'.lm-MenuBar-item:has-text("{menu}")')
         self.page.click(f'.lm-Menu-item[data-command="{command}"]:not(.lm-mod-disabled)')
 
-    def run_all(self, timeout: float = 180.0) -> Any:
+    def run_all(self, timeout: float = 180.0, ready: str = ".sw-token, .sw-unit") -> Any:
         """Run menu → Run All Cells; returns the lesson's first widget once it is drawn."""
         self.page.evaluate(
             "document.querySelectorAll('.sw-widget').forEach(e => e.dataset.stale = '1')")
@@ -165,7 +168,7 @@ class LitePage:
         except Exception:
             outputs = " | ".join(self.page.locator(".jp-OutputArea").all_inner_texts())
             raise AssertionError(f"no widget; outputs: {outputs[:3000]!r}") from None
-        widget.locator(".sw-token, .sw-unit").first.wait_for(timeout=timeout * 1000)
+        widget.locator(ready).first.wait_for(timeout=timeout * 1000)
         now = time.monotonic()
         self.times["Run All to first widget"] = now - started
         self.times["page open to first widget interactive"] = now - self._opened

@@ -6,7 +6,9 @@ would, and drives Debian's Chromium with a fresh profile in which every request 
 address is aborted. The lesson runs (Pyodide kernel, setup, widget); one span is marked with
 the mouse and one with the keyboard; "Check my answer" compares with the key (self-study);
 after a reload and after a kernel restart, Run All draws the same marks from the answers file
-the kernel wrote into the browser's storage. Any blocked request fails the test.
+the kernel wrote into the browser's storage. Then "Download all my answers" gives one file,
+and a second, fresh browser profile (another device) loads it and shows the same marks. Any
+blocked request fails the test.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 import pytest
 from lite_driver import LitePage, in_thread, missing, offline_context, serve
 
+from sourcewise.grading.answer_bundle import read_bundle
+from sourcewise.grading.pipeline.lite_site import TRANSFER_NOTEBOOK
 from sourcewise.seeds import load_article
 
 pytestmark = [pytest.mark.lite, pytest.mark.slow]
@@ -47,12 +51,14 @@ def served(site: Path) -> Iterator[str]:
         yield url
 
 
-def test_marks_survive_a_reload_and_a_kernel_restart_offline(served: str) -> None:
+def test_marks_survive_a_reload_a_restart_and_a_move_to_another_device(
+        served: str, tmp_path: Path) -> None:
     article = load_article()
     s2, s7 = article.unit("S2"), article.unit("S7")
     mouse_start = s2.start + s2.text.index("Fighters")
+    downloaded = tmp_path / "answers.json"
 
-    def scenario() -> list[str]:
+    def first_device() -> tuple[list[list[str]], list[str]]:
         with offline_context() as (context, blocked):
             lesson = LitePage(context.new_page(), served).open("01-claims.ipynb")
             widget = lesson.run_all()
@@ -91,7 +97,38 @@ def test_marks_survive_a_reload_and_a_kernel_restart_offline(served: str) -> Non
 
             widget = lesson.restart_and_run_all()
             assert lesson.marks(widget) == marks, "marks lost after a kernel restart"
-            return blocked
 
-    blocked = in_thread(scenario)
+            lesson.page.close()
+            transfer = LitePage(context.new_page(), served).open(TRANSFER_NOTEBOOK)
+            widget = transfer.run_all(ready="button.sw-download")
+            widget.get_by_label("Your name or student ID (optional)").fill("alice")
+            with transfer.page.expect_download() as info:
+                widget.get_by_role("button", name="Download all my answers").click()
+            info.value.save_as(downloaded)
+            return marks, blocked
+
+    def second_device() -> tuple[list[list[str]], str, list[str]]:
+        with offline_context() as (context, blocked):
+            transfer = LitePage(context.new_page(), served).open(TRANSFER_NOTEBOOK)
+            widget = transfer.run_all(ready="button.sw-load")
+            with transfer.page.expect_file_chooser() as chooser:
+                widget.get_by_role("button", name="Load answers from a file").click()
+            chooser.value.set_files(str(downloaded))
+            status = widget.locator(".sw-transfer-status")
+            transfer.page.wait_for_function(
+                "s => /Loaded|not loaded/.test(s.textContent)", arg=status.element_handle(),
+                timeout=60_000)
+            report = status.inner_text()
+            transfer.page.close()
+            lesson = LitePage(context.new_page(), served).open("01-claims.ipynb")
+            widget = lesson.run_all()
+            return lesson.marks(widget), report, blocked
+
+    marks, blocked = in_thread(first_device)
     assert not blocked, f"the site asked for outside addresses: {blocked}"
+    bundle = read_bundle(downloaded)
+    assert bundle.student == "alice" and "01-claims" in bundle.lessons
+    moved, report, blocked = in_thread(second_device)
+    assert not blocked, f"the site asked for outside addresses: {blocked}"
+    assert "01-claims: 1 answer loaded" in report, report
+    assert moved == marks, f"marks not restored on the other device ({report})"
