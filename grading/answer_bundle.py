@@ -29,6 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sourcewise.seeds.article import SEED_ARTICLE
+
 from .answer_file import (
     ANSWERS_FOLDER,
     SCHEMA_VERSION,
@@ -49,7 +51,7 @@ NOTEBOOK_MAX_BYTES = 50_000_000
 NOTEBOOK_MAX_DEPTH = 64
 # What a written-answer cell holds in the student release before the student writes in it.
 PLACEHOLDER = "YOUR ANSWER HERE"
-DEFAULT_ARTICLE = "isis-morale-2014"
+DEFAULT_ARTICLE = SEED_ARTICLE
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "answers-bundle.schema.json"
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 NAME_RULE = "only letters, digits, '-', '_' and '.' are allowed, and no '/' or '..'"

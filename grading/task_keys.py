@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sourcewise.seeds import Key, load_accounts, load_article, load_key
+from sourcewise.seeds.article import SEED_ARTICLE
 from sourcewise.seeds.records import load_records, search_items
 
 VERIFICATION_LABELS = {"verified": "verified",
@@ -328,7 +329,7 @@ def restrict(key: dict[str, Any], claim_ids: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def task_key(task_id: str, article_id: str = "isis-morale-2014",
+def task_key(task_id: str, article_id: str = SEED_ARTICLE,
              claims: Sequence[str] | None = None) -> dict[str, Any]:
     """The scoring key of a task for an article, as plain JSON; ``claims`` narrows it."""
     # Schema checks belong to `sourcewise validate` and the tests: importing jsonschema costs

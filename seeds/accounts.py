@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .article import SeedError, article_dir, read_json
+from .article import SEED_ARTICLE, SeedError, article_dir, read_json
 
 RELATIONS = ("corroborates", "contradicts", "silent")
 
@@ -40,7 +40,7 @@ class Account:
         return [entry["relation"], *entry.get("also_acceptable", [])]
 
 
-def load_accounts(article_id: str | Path = "isis-morale-2014") -> list[Account]:
+def load_accounts(article_id: str | Path = SEED_ARTICLE) -> list[Account]:
     """All competing accounts of an article, sorted by date then id; each must be constructed."""
     folder = article_dir(article_id) / "accounts"
     accounts = []

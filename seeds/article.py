@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 SEEDS_DIR = Path(__file__).resolve().parent
+# The seed article every default refers to.
+SEED_ARTICLE = "isis-morale-2014"
 
 
 class SeedError(ValueError):
@@ -100,7 +102,7 @@ def read_json(path: Path) -> Any:
         raise SeedError(f"{path.name}: not valid JSON (line {err.lineno}: {err.msg})") from None
 
 
-def load_article(article_id: str | Path = "isis-morale-2014") -> Article:
+def load_article(article_id: str | Path = SEED_ARTICLE) -> Article:
     """Load an article by seed id (or folder path) and check that its map fits its text."""
     folder = article_dir(article_id)
     sentence_map = read_json(folder / "units.json")

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .article import SEEDS_DIR, SeedError, article_dir, read_json
+from .article import SEED_ARTICLE, SEEDS_DIR, SeedError, article_dir, read_json
 from .edition import COURSE, KEY_WITHHELD, edition
 
 SCHEMA_DIR = SEEDS_DIR / "schema"
@@ -94,7 +94,7 @@ def check_shape(data: Any) -> None:
         raise SeedError("key.json: article_level: missing")
 
 
-def load_key(article_id: str | Path = "isis-morale-2014", *, validate: bool = True) -> Key:
+def load_key(article_id: str | Path = SEED_ARTICLE, *, validate: bool = True) -> Key:
     """Load an article's key, checked against its JSON Schema (SeedError on a problem).
 
     ``validate=False`` does only the quick structural check: lessons use it because importing
@@ -142,7 +142,7 @@ def public_key_data(key: Key, claim_ids: list[str],
             "task_claims": {task: list(ids) for task, ids in task_claims.items()}}
 
 
-def load_lesson_key(article_id: str | Path = "isis-morale-2014") -> Key:
+def load_lesson_key(article_id: str | Path = SEED_ARTICLE) -> Key:
     """The key a lesson shows: the full key where it is installed (self-study), otherwise the
     public part a course edition carries (``public_key.json``)."""
     folder = article_dir(article_id)

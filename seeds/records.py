@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .article import SeedError, article_dir, read_json
+from .article import SEED_ARTICLE, SeedError, article_dir, read_json
 
 # Fields that answer the lateral-reading task: a course edition must not ship them.
 RECORD_ANSWER_FIELDS = ("role", "bears_on")
@@ -70,7 +70,7 @@ def search(records: list[Record], query: str) -> list[str]:
     return [s[2] for s in hits]
 
 
-def load_records(article_id: str | Path = "isis-morale-2014") -> list[Record]:
+def load_records(article_id: str | Path = SEED_ARTICLE) -> list[Record]:
     """An article's documented records (``records/*.json``), sorted by id; [] when it has none."""
     folder = article_dir(article_id) / "records"
     records = []

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sourcewise.seeds import load_accounts, load_article, load_lesson_key
+from sourcewise.seeds.article import SEED_ARTICLE
 
 from .answer_store import AnswerStore, answers_path
 
@@ -30,7 +31,7 @@ class Lesson:
     Every widget it makes restores that question's saved answer and saves the student's changes.
     """
 
-    def __init__(self, lesson_id: str, article_id: str = "isis-morale-2014",
+    def __init__(self, lesson_id: str, article_id: str = SEED_ARTICLE,
                  folder: str | Path | None = None) -> None:
         self.id = lesson_id
         self.article = load_article(article_id)

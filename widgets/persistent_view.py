@@ -11,6 +11,7 @@ import anywidget
 import traitlets
 
 from sourcewise.seeds import Article, Key
+from sourcewise.seeds.article import SEED_ARTICLE
 
 from .annotation_model import AnswerModelError
 from .answer_store import AnswerStore, AnswerStoreError
@@ -80,7 +81,7 @@ class PersistentView(anywidget.AnyWidget):
     checkable = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, *, question_id: str, store: AnswerStore, fingerprint: str | None,
-                 model: Any, task_id: str | None = None, article_id: str = "isis-morale-2014",
+                 model: Any, task_id: str | None = None, article_id: str = SEED_ARTICLE,
                  **traits: Any) -> None:
         self._restoring = True
         super().__init__(checkable=task_id is not None, **traits)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sourcewise.seeds.article import SEED_ARTICLE
+
 from .simulated_class import SimulatedStudent, class_plan, write_submission
 
 DEMO_MARKER = ".sourcewise-demo"
@@ -62,7 +64,7 @@ def simulate_class(course: Path, plan: Sequence[SimulatedStudent], *, seed: int 
     cells = {lesson: graded_cells(path) for lesson, path in sources.items()}
     graded = [lesson for lesson in sources if any(c.autograded for c in cells[lesson])]
     quirk_lesson = graded[0] if graded else None
-    fingerprint = load_article("isis-morale-2014").fingerprint
+    fingerprint = load_article(SEED_ARTICLE).fingerprint
     done: dict[str, dict[str, Any]] = {}
     for student in tqdm(plan, unit="student", desc="simulate", disable=not progress,
                         file=sys.stderr):

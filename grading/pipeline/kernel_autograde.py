@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sourcewise.seeds.article import SEED_ARTICLE
+
 from .answer_grading import LessonGrader
 from .autograde_steps import RESTORED_PREFIX
 from .lesson_cells import (
@@ -106,7 +108,7 @@ def _stale_questions(path: Path) -> list[str]:
 
 
 @functools.cache
-def _article_fingerprint(article_id: str = "isis-morale-2014") -> str:
+def _article_fingerprint(article_id: str = SEED_ARTICLE) -> str:
     from sourcewise.seeds import load_article
 
     return load_article(article_id).fingerprint

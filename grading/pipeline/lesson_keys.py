@@ -14,11 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sourcewise.seeds.article import SEED_ARTICLE
+
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 def hidden_block(lesson_id: str, question: str, task_id: str, points: float,
-                 article_id: str = "isis-morale-2014", claims: list[str] | None = None) -> str:
+                 article_id: str = SEED_ARTICLE, claims: list[str] | None = None) -> str:
     """The hidden-test block of one graded cell: the key literal and the grading call."""
     from ..task_keys import task, task_key
 

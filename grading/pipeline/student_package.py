@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sourcewise.grading.task_keys import calibration_claims, matrix_claims
 from sourcewise.seeds import load_key
-from sourcewise.seeds.article import SEEDS_DIR
+from sourcewise.seeds.article import SEED_ARTICLE, SEEDS_DIR
 from sourcewise.seeds.key import PUBLIC_KEY_FILE, public_key_data
 from sourcewise.seeds.records import RECORD_ANSWER_FIELDS
 
@@ -54,7 +54,7 @@ def _code_files(folder: Path, patterns: Iterable[str]) -> Iterator[Path]:
 
 
 # Graded cells name their article in metadata when it is not the seed (generated lessons).
-DEFAULT_ARTICLE = "isis-morale-2014"
+DEFAULT_ARTICLE = SEED_ARTICLE
 
 
 def claims_shown(lessons: Iterable[Path], article_id: str | Path) -> dict[str, list[str]]:
