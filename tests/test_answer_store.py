@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.widgets.answer_store import AnswerStore, answers_path, load_answers
+from sourcewise.widgets.answer_store import (
+    AnswerStore,
+    AnswerStoreError,
+    answers_path,
+    load_answers,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +162,30 @@ def test_writer_killed_mid_write_never_leaves_a_broken_file(tmp_path: Path) -> N
     leftovers = [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"]
     # Temp files from killed writers may remain; they are never the answer file itself.
     assert all(name.startswith(".kill.json.") for name in leftovers)
+
+
+def test_the_browser_edition_says_when_answers_would_vanish_with_the_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In Pyodide, a folder outside the browser's storage (/drive) is memory only: every widget
+    of the lesson says so at once, instead of saving answers that a reload would lose."""
+    from sourcewise.widgets.answer_store import NOT_KEPT, browser_storage_problem
+
+    assert browser_storage_problem(tmp_path / "answers" / "01-claims.json") is None  # not Pyodide
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    # /drive mounted but not served (no service worker): every call fails.
+    assert browser_storage_problem(Path("/drive/answers/01-claims.json")) == NOT_KEPT
+    monkeypatch.setattr(os, "listdir", lambda path: [])  # /drive mounted and served
+    assert browser_storage_problem(Path("/drive/answers/01-claims.json")) is None
+    assert browser_storage_problem(Path("/drive/unit/answers/01-claims.json")) is None
+    assert browser_storage_problem(Path("/drivel/answers/01-claims.json")) == NOT_KEPT
+    store = AnswerStore(tmp_path / "answers" / "01-claims.json")  # memory only
+    assert store.notices == [NOT_KEPT]
+
+
+def test_a_folder_that_cannot_be_written_gives_a_reason_not_a_crash(tmp_path: Path) -> None:
+    blocker = tmp_path / "answers"
+    blocker.write_text("a file where the answers folder should be")
+    store = AnswerStore(blocker / "01-claims.json")
+    with pytest.raises(AnswerStoreError, match=r"01-claims\.json could not be written"):
+        store.set("q1", {"marks": []})
+    assert blocker.read_text() == "a file where the answers folder should be"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -23,6 +24,29 @@ __all__ = ["ANSWERS_FOLDER", "SCHEMA_VERSION", "AnswerStore", "AnswerStoreError"
            "load_answers", "writes_allowed"]
 
 READ_ONLY_VARIABLES = ("NBGRADER_EXECUTION", "SOURCEWISE_READ_ONLY")
+
+
+# In the browser edition (Pyodide), the browser's storage is mounted at /drive, and only when
+# the page may use a service worker (https:// or localhost, not blocked by the browser).
+BROWSER_DRIVE = "/drive"
+NOT_KEPT = ("This page cannot keep your answers: the browser gave it no storage (open the site "
+            "over https:// or from localhost, and allow its service worker; some private "
+            "windows block it). Your answers last only until this page is closed or reloaded: "
+            "before that, open my-answers.ipynb and download them.")
+
+
+def browser_storage_problem(path: Path) -> str | None:
+    """Why answers saved at ``path`` would be lost with the page (browser edition only)."""
+    if sys.platform != "emscripten":
+        return None
+    absolute = Path(os.path.abspath(path))
+    if absolute.parts[:2] != ("/", BROWSER_DRIVE.strip("/")):
+        return NOT_KEPT
+    try:  # mounted, but each call fails when the service worker that serves it is missing
+        os.listdir(BROWSER_DRIVE)
+    except OSError:
+        return NOT_KEPT
+    return None
 
 
 class AnswerStoreError(RuntimeError):
@@ -69,7 +93,10 @@ class AnswerStore:
         self.lock_timeout = lock_timeout
         self.notices: list[str] = []
         self._snapshot = read_answers(self.path)
-        if self._snapshot.problem:
+        if (problem := browser_storage_problem(self.path)) is not None:
+            self.notices.append(problem)
+            self._snapshot = AnswerFile()  # nothing readable: no "kept aside" promise either
+        elif self._snapshot.problem:
             self.notices.append(
                 f"Your saved answers file {self.path.name} {self._snapshot.problem}. "
                 "It will be kept aside unchanged when you next save, and this lesson starts empty."
@@ -118,10 +145,9 @@ class AnswerStore:
                 f"answer to {question_id} cannot be saved as JSON: {err}") from None
         from filelock import FileLock, Timeout
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.path) + ".lock", timeout=self.lock_timeout)
         try:
-            with lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(self.path) + ".lock", timeout=self.lock_timeout):
                 current = read_answers(self.path)
                 if current.problem:
                     self.keep_aside(current.problem)
@@ -142,11 +168,15 @@ class AnswerStore:
                     payload["stale"] = current.stale
                 atomic_write_json(self.path, payload)
                 self._snapshot = current
-        except Timeout:
+        except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
             raise AnswerStoreError(
                 f"another program is holding {self.path.name} (waited {self.lock_timeout:.0f} s); "
                 "your change was not saved, try again"
             ) from None
+        except OSError as err:
+            raise AnswerStoreError(browser_storage_problem(self.path)
+                                   or f"{self.path.name} could not be written "
+                                      f"({err.strerror or err})") from None
         return True
 
     def keep_aside(self, problem: str) -> None:

@@ -100,8 +100,9 @@ def in_thread(function: Callable[[], T]) -> T:
 
 
 @contextlib.contextmanager
-def offline_context() -> Iterator[tuple[Any, list[str]]]:
-    """A fresh browser profile that can reach 127.0.0.1 only; yields it and the blocked list."""
+def offline_context(service_workers: str = "allow") -> Iterator[tuple[Any, list[str]]]:
+    """A fresh browser profile that can reach 127.0.0.1 only; yields it and the blocked list.
+    ``service_workers="block"`` is a browser that gives the site no storage."""
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []
@@ -116,7 +117,7 @@ def offline_context() -> Iterator[tuple[Any, list[str]]]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(service_workers="allow",
+            context = browser.new_context(service_workers=service_workers,
                                           viewport={"width": 1400, "height": 1000})
             context.route("**/*", only_local)
             yield context, blocked

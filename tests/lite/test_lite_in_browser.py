@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lite_driver import LitePage, in_thread, missing, offline_context, serve
+from lite_driver import WIDGET, LitePage, in_thread, missing, offline_context, serve
 
 from sourcewise.grading.answer_bundle import read_bundle
 from sourcewise.grading.pipeline.lite_site import TRANSFER_NOTEBOOK
@@ -132,3 +132,17 @@ def test_marks_survive_a_reload_a_restart_and_a_move_to_another_device(
     assert not blocked, f"the site asked for outside addresses: {blocked}"
     assert "01-claims: 1 answer loaded" in report, report
     assert moved == marks, f"marks not restored on the other device ({report})"
+
+
+def test_a_browser_that_gives_no_storage_is_told_before_any_work_is_lost(served: str) -> None:
+    """Without the service worker (a plain-http host, a browser that blocks it) the kernel has
+    no access to the browser's storage: the lesson says so at once, on every widget."""
+    def scenario() -> tuple[str, list[str]]:
+        with offline_context(service_workers="block") as (context, blocked):
+            lesson = LitePage(context.new_page(), served).open("01-claims.ipynb")
+            lesson.run_all()
+            return " ".join(lesson.page.locator(WIDGET).all_text_contents()), blocked
+
+    text, blocked = in_thread(scenario)
+    assert not blocked, f"the site asked for outside addresses: {blocked}"
+    assert "This page cannot keep your answers" in text and "my-answers.ipynb" in text, text
