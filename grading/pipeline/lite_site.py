@@ -505,5 +505,6 @@ def main(out: Path, *, lessons: Iterable[Path] | None = None) -> int:
         print(f"error: could not build the browser edition: {err}", file=sys.stderr)
         return 1
     print(f"browser edition: {site} ({site_size(site) / 1e6:.0f} MB)\n"
-          f"  try it: python -m http.server -d {site} 8000 --bind 127.0.0.1")
+          f"  try it: python3 -m http.server --directory {site} --bind 127.0.0.1 8000\n"
+          "  then open http://127.0.0.1:8000/lab/ (publish the folder on any https:// host)")
     return 0
