@@ -46,6 +46,8 @@ WIDGET_CELLS = {
                   'account_ids=["coalition-briefing", "wire-sceptic"])',
     "confidence": 'lesson.confidence("q_confidence", ["C15", "C20", "C33"], '
                   'task="weighing.calibration")',
+    # All answers in one file (the browser edition's my-answers notebook).
+    "answer-transfer": "from sourcewise.widgets import AnswerTransfer\nAnswerTransfer()",
     # Lesson 3's layout: the seed beside every competing account.
     "comparison-all": 'lesson.comparison("q_all", ["C01", "C03", "C15", "C18", "C20", "C21", '
                       '"C22", "C23", "C33", "C37"], task="corroboration.matrix")',
