@@ -369,7 +369,10 @@ def precompile(pyodide_dir: Path, wheels: Sequence[Path], cache: Path) -> None:
     stdlib = pyodide_dir / "python_stdlib.zip"
     done = cache / "compiled"
     done.mkdir(parents=True, exist_ok=True)
-    todo = {path: done / f"{_sha256(path)[:20]}-{path.name}" for path in [*wheels, stdlib]}
+    script = Path(__file__).with_name("pyodide_compile.py")
+    version = _sha256(script)[:8]  # a changed compile step compiles again
+    todo = {path: done / f"{_sha256(path)[:20]}-{version}-{path.name}"
+            for path in [*wheels, stdlib]}
     missing = [path for path, cached in todo.items() if not cached.exists()]
     if missing:
         node = shutil.which("node")
@@ -383,7 +386,7 @@ def precompile(pyodide_dir: Path, wheels: Sequence[Path], cache: Path) -> None:
                 (work / folder).mkdir()
             for path in missing:
                 shutil.copyfile(path, work / ("stdlib" if path == stdlib else "in") / path.name)
-            shutil.copyfile(Path(__file__).with_name("pyodide_compile.py"), work / "compile.py")
+            shutil.copyfile(script, work / "compile.py")
             (work / "compile.mjs").write_text(COMPILE_MJS, encoding="utf-8")
             subprocess.run([node, str(work / "compile.mjs"), str(pyodide_dir), str(work)],
                            check=True, capture_output=True)
