@@ -13,8 +13,11 @@ blocked request fails the test.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +25,8 @@ import pytest
 from lite_driver import WIDGET, LitePage, in_thread, missing, offline_context, serve
 
 from sourcewise.grading.answer_bundle import read_bundle
-from sourcewise.grading.pipeline.lite_site import TRANSFER_NOTEBOOK
+from sourcewise.grading.pipeline.lite_site import PRELOAD, TRANSFER_NOTEBOOK, normalise
+from sourcewise.lessons import lesson_paths
 from sourcewise.seeds import load_article
 
 pytestmark = [pytest.mark.lite, pytest.mark.slow]
@@ -49,6 +53,36 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def served(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
+
+
+def test_the_site_holds_every_file_its_lock_names_and_nothing_for_instructors(
+        site: Path) -> None:
+    """Before any browser: Pyodide's lock names only files the site holds, byte-identical
+    (micropip refuses a wheel whose sha256 differs), each with bytecode; the kernel preloads
+    Sourcewise from it; no page or extension for instructors is in the site."""
+    config = json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))
+    data = config["jupyter-config-data"]
+    kernel = data["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs" and kernel[
+        "disablePyPIFallback"]
+    assert kernel["loadPyodideOptions"]["packages"] == PRELOAD
+    assert {e["name"] for e in data["federated_extensions"]}.isdisjoint(
+        {"@jupyter/nbgrader", "jupyterlab-plotly"})
+    pyodide = site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert {normalise(n) for n in PRELOAD} <= set(lock["packages"])
+    for name, entry in lock["packages"].items():
+        wheel = pyodide / entry["file_name"]
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"], name
+        assert {normalise(d) for d in entry["depends"]} <= set(lock["packages"]), name
+        with zipfile.ZipFile(wheel) as archive:
+            assert any(n.endswith(".cpython-314.pyc") for n in archive.namelist()), name
+    with zipfile.ZipFile(pyodide / "python_stdlib.zip") as stdlib:
+        names = set(stdlib.namelist())
+    assert {"sitecustomize.py", "json/__init__.pyc", "asyncio/__init__.pyc"} <= names
+    lessons = {p.name for p in (site / "files").glob("*.ipynb")}
+    assert lessons == {p.name for p in lesson_paths()} | {TRANSFER_NOTEBOOK}
+    assert not list(site.rglob("*nbgrader*")), "an instructor tool in the site"
 
 
 def test_marks_survive_a_reload_a_restart_and_a_move_to_another_device(
