@@ -7,9 +7,12 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from sourcewise.grading.pipeline.lite_site import (
     CHART_NOTE,
     TRANSFER_NOTEBOOK,
+    check_output_folder,
     lite_lesson,
     sourcewise_files,
     wheel_requires,
@@ -72,3 +75,21 @@ def test_wheel_requires_skips_extras_and_platform_markers(tmp_path: Path) -> Non
     wheel = tmp_path / "x-1-py3-none-any.whl"
     wheel.write_bytes(buffer.getvalue())
     assert wheel_requires(wheel) == ["anywidget", "typing-extensions"]
+
+
+def test_the_build_never_replaces_a_folder_that_is_not_an_earlier_site(tmp_path: Path) -> None:
+    """``--out .`` or ``--out ~`` must not delete someone's files: only a new folder, an empty
+    one or an earlier site may be (re)written."""
+    check_output_folder(tmp_path / "new")
+    (tmp_path / "empty").mkdir()
+    check_output_folder(tmp_path / "empty")
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / "jupyter-lite.json").write_text("{}")
+    check_output_folder(earlier)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "thesis.docx").write_text("years of work")
+    for bad in (tmp_path / "home", tmp_path / "home" / "thesis.docx"):
+        with pytest.raises(RuntimeError, match="not"):
+            check_output_folder(bad)
+    assert (tmp_path / "home" / "thesis.docx").read_text() == "years of work"

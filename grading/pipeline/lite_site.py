@@ -472,10 +472,20 @@ def write_config(lite_dir: Path) -> None:
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
 
 
+def check_output_folder(out: Path) -> None:
+    """Refuse to replace a folder that holds something other than an earlier site."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise RuntimeError(f"{out} is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "jupyter-lite.json").is_file():
+        raise RuntimeError(f"{out} is not empty and is not a site built by 'sourcewise lite "
+                           "build'; it would be replaced: choose a new or empty folder")
+
+
 def build_site(out: Path, *, lessons: Sequence[Path] | None = None,
                cache: Path | None = None, quiet: bool = True) -> Path:
     """Write the static site into ``out`` (replaced) and return it."""
     out = Path(out).resolve()
+    check_output_folder(out)
     cache = Path(cache) if cache is not None else cache_root()
     env = build_env(cache, quiet=quiet)
     with tempfile.TemporaryDirectory(prefix="sourcewise-lite-") as scratch:
