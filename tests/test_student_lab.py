@@ -15,6 +15,7 @@ from sourcewise.grading.pipeline.student_lab import (
     lab_environment,
     open_lab,
 )
+from sourcewise.grading.pipeline.transfer_notebook import TRANSFER_NOTEBOOK
 
 pytestmark = pytest.mark.nbgrader
 
@@ -84,3 +85,23 @@ def test_student_lab_config_hides_nbgrader_instructor_tools(tmp_path):
             "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:validate-assignment",
             "@jupyter/nbgrader:menu"} == disabled
     assert Path(first).is_relative_to(tmp_path)
+
+
+def test_the_folder_gets_the_answers_file_page_once_and_keeps_the_students_copy(
+        lab: tuple[Path, Path, Path]) -> None:
+    """``my-answers.ipynb`` (download / load all answers as one file) is placed beside the
+    lessons, valid nbformat, and never replaced by a later run."""
+    import nbformat
+
+    lesson, work, cache = lab
+    page = work / TRANSFER_NOTEBOOK
+    notebook = nbformat.read(page, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata.kernelspec.name == "python3"
+    assert "AnswerTransfer()" in notebook.cells[-1].source
+    assert "`answers/` folder" in notebook.cells[0].source
+    page.write_text(page.read_text(encoding="utf-8").replace("My answers", "Mine"),
+                    encoding="utf-8")
+    edited = page.read_bytes()
+    assert open_lab(work, prepare_only=True, lessons=[lesson], cache=cache) == 0
+    assert page.read_bytes() == edited

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .student_package import wheel_bytes, wheel_name
+from .transfer_notebook import TRANSFER_NOTEBOOK, transfer_notebook
 
 PYODIDE_KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 LITE_VERSION = "0.1.0+lite"
@@ -80,7 +81,7 @@ BROWSER_NOTE = ("> **Browser edition.** This lesson runs entirely in your browse
                 "this site: they survive a reload or a restart, but clearing the browser's site "
                 "data deletes them. To keep a copy, continue on another device or hand your work "
                 "in to a course, open **{transfer}** and download all your answers as one file.")
-TRANSFER_NOTEBOOK = "my-answers.ipynb"
+PYODIDE_KERNEL = {"display_name": "Python (Pyodide)", "language": "python", "name": "python"}
 # Cells that draw charts need pandas or plotly, which Pyodide cannot load offline here.
 CHART_CELL = re.compile(r"^\s*(import|from) (pandas|plotly)\b|\.charts\b"
                         r"|\.(reliability_figure|heatmap|matrix_frame)\(", re.MULTILINE)
@@ -408,8 +409,7 @@ def lite_lesson(source: Path) -> dict[str, Any]:
     notebook["cells"].insert(1, {"cell_type": "markdown", "id": "lite-note",
                                  "metadata": {"editable": False, "deletable": False},
                                  "source": BROWSER_NOTE.format(transfer=TRANSFER_NOTEBOOK)})
-    notebook["metadata"]["kernelspec"] = {"display_name": "Python (Pyodide)",
-                                          "language": "python", "name": "python"}
+    notebook["metadata"]["kernelspec"] = PYODIDE_KERNEL
     return notebook
 
 
@@ -421,47 +421,11 @@ def write_lessons(files: Path, lessons: Sequence[Path] | None, cache: Path | Non
     for stem, built in versions.items():
         (files / f"{stem}.ipynb").write_text(json.dumps(lite_lesson(built), indent=1),
                                              encoding="utf-8")
-    (files / TRANSFER_NOTEBOOK).write_text(json.dumps(transfer_notebook(), indent=1),
-                                           encoding="utf-8")
+    (files / TRANSFER_NOTEBOOK).write_text(
+        json.dumps(transfer_notebook(PYODIDE_KERNEL, browser=True), indent=1), encoding="utf-8")
     return len(versions)
 
 
-TRANSFER_TEXT = """# My answers: keep a copy, move them, hand them in
-
-In the browser edition your answers live in this browser's storage for this site, and nowhere
-else. They survive a reload, a kernel restart and closing the browser, but not clearing the
-browser's site data, and another browser or device cannot see them.
-
-Run the cell below (Shift+Enter). It shows two buttons:
-
-- **Download all my answers** saves one file, `sourcewise-answers-DATE.json`, with every
-  lesson's answers: the marks, choices and sliders of the widgets and your written answers.
-  Keep it somewhere safe; it is small.
-- **Load answers from a file** takes such a file, here or on another device, and puts its
-  answers back into the lessons. Nothing is lost: where this browser already has an answer to
-  the same question, the one saved later is used and the other is kept aside in the answers
-  file; a written answer that differs is kept, with the loaded text added below it. After
-  loading, open a lesson and run it again (Kernel, then *Restart Kernel and Run All Cells*) to
-  see the loaded answers.
-
-**Handing in.** If your course asks for this file, type your name or student ID before you
-download, then send the file to your instructor as they ask (their grading tool reads it
-directly). The file holds your answers only: no key, nothing about this computer.
-"""
-
-
-def transfer_notebook() -> dict[str, Any]:
-    """The site's notebook with the download/load widget (not a lesson: no grades)."""
-    return {"cells": [
-        {"cell_type": "markdown", "id": "transfer-help", "metadata": {},
-         "source": TRANSFER_TEXT},
-        {"cell_type": "code", "execution_count": None, "id": "transfer-widget",
-         "metadata": {"editable": False, "deletable": False}, "outputs": [],
-         "source": "from sourcewise.widgets import AnswerTransfer\n\nAnswerTransfer()"}],
-        "metadata": {"kernelspec": {"display_name": "Python (Pyodide)", "language": "python",
-                                    "name": "python"},
-                     "language_info": {"name": "python"}},
-        "nbformat": 4, "nbformat_minor": 5}
 
 
 def write_config(lite_dir: Path) -> None:

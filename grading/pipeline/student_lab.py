@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .transfer_notebook import TRANSFER_NOTEBOOK, transfer_notebook
+
 MANIFEST = Path(".sourcewise") / "lessons.json"
 SETTINGS = Path(".sourcewise") / "lab-settings"
 NOTIFICATION_SETTINGS = Path("@jupyterlab") / "apputils-extension" / \
@@ -38,6 +40,7 @@ INSTRUCTOR_PLUGINS = (
     "@jupyter/nbgrader:course-list",
     "@jupyter/nbgrader:validate-assignment",
 )
+LOCAL_KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
 def content_hash(path: Path) -> str:
@@ -237,6 +240,10 @@ def open_lab(directory: Path = Path("sourcewise-work"), no_browser: bool = False
         return 1
     for message in place_lessons(work, versions):
         print(message)
+    transfer = work / TRANSFER_NOTEBOOK
+    if not transfer.exists():  # never over the student's copy
+        transfer.write_text(json.dumps(transfer_notebook(LOCAL_KERNEL, browser=False), indent=1),
+                            encoding="utf-8")
     print(f"working folder: {work} ({len(versions)} lessons; answers in {work / 'answers'})")
     if prepare_only:
         return 0

@@ -1,0 +1,55 @@
+"""``my-answers.ipynb``: the page with the "all my answers in one file" widget.
+
+Placed beside the lessons in the browser edition (``sourcewise lite build``) and in a student's
+working folder (``sourcewise lab``); it is not a lesson and has no grades.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TRANSFER_NOTEBOOK = "my-answers.ipynb"
+
+WHERE_BROWSER = """\
+In the browser edition your answers live in this browser's storage for this site, and nowhere
+else. They survive a reload, a kernel restart and closing the browser, but not clearing the
+browser's site data, and another browser or device cannot see them."""
+
+WHERE_LOCAL = """\
+Your answers live in the `answers/` folder beside the lessons (one file per lesson) and, for
+written answers, in the lesson notebooks themselves. To work on another computer, or in the
+browser edition, take them along as one file."""
+
+TEXT = """# My answers: keep a copy, move them, hand them in
+
+{where}
+
+Run the cell below (Shift+Enter). It shows two buttons:
+
+- **Download all my answers** saves one file, `sourcewise-answers-DATE.json`, with every
+  lesson's answers: the marks, choices and sliders of the widgets and your written answers.
+  Keep it somewhere safe; it is small.
+- **Load answers from a file** takes such a file, here or on another device, and puts its
+  answers back into the lessons. Nothing is lost: where this {place} already has an answer to
+  the same question, the one saved later is used and the other is kept aside in the answers
+  file; a written answer that differs is kept, with the loaded text added below it. After
+  loading, close any lesson you had open and open it again, then run it (Kernel, then
+  *Restart Kernel and Run All Cells*) to see the loaded answers.
+
+**Handing in.** If your course asks for this file, type your name or student ID before you
+download, then send the file to your instructor as they ask (their grading tool reads it
+directly). The file holds your answers only: no key, nothing about this computer.
+"""
+
+
+def transfer_notebook(kernelspec: dict[str, str], *, browser: bool) -> dict[str, Any]:
+    """The notebook (nbformat 4.5, no outputs) for the browser edition or a local folder."""
+    text = TEXT.format(where=WHERE_BROWSER if browser else WHERE_LOCAL,
+                       place="browser" if browser else "folder")
+    return {"cells": [
+        {"cell_type": "markdown", "id": "transfer-help", "metadata": {}, "source": text},
+        {"cell_type": "code", "execution_count": None, "id": "transfer-widget",
+         "metadata": {"editable": False, "deletable": False}, "outputs": [],
+         "source": "from sourcewise.widgets import AnswerTransfer\n\nAnswerTransfer()"}],
+        "metadata": {"kernelspec": dict(kernelspec), "language_info": {"name": "python"}},
+        "nbformat": 4, "nbformat_minor": 5}
