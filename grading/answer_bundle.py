@@ -19,7 +19,6 @@ cells. Every defect raises :class:`BundleError` with one sentence a student can 
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 from collections.abc import Mapping
@@ -33,11 +32,14 @@ from sourcewise.seeds.article import SEED_ARTICLE
 
 from .answer_file import (
     ANSWERS_FOLDER,
+    NOTEBOOK_MAX_BYTES,
     SCHEMA_VERSION,
     AnswerFile,
     load_bounded_json,
+    load_notebook_json,
     parse_answers,
     read_answers,
+    read_regular,
 )
 from .answer_file import MAX_DEPTH as ANSWERS_MAX_DEPTH
 
@@ -47,8 +49,6 @@ VERSION = 1
 MAX_BYTES = 10_000_000
 # An answers file may nest 16 levels; in a bundle it sits 3 levels down (lessons, name, answers).
 MAX_DEPTH = ANSWERS_MAX_DEPTH + 3
-NOTEBOOK_MAX_BYTES = 50_000_000
-NOTEBOOK_MAX_DEPTH = 64
 # What a written-answer cell holds in the student release before the student writes in it.
 PLACEHOLDER = "YOUR ANSWER HERE"
 DEFAULT_ARTICLE = SEED_ARTICLE
@@ -110,15 +110,6 @@ def answers_payload(answers: AnswerFile) -> dict[str, Any]:
 
 # --- notebooks ------------------------------------------------------------------------------
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """Up to ``limit + 1`` bytes of a regular file, never through a link (OSError otherwise)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(0, "it is not a regular file")
-        return handle.read(limit + 1)
-
-
 def read_notebook(path: Path) -> dict[str, Any]:
     """A notebook as plain JSON, bounded like every reader of student files (ValueError)."""
     try:
@@ -126,13 +117,7 @@ def read_notebook(path: Path) -> dict[str, Any]:
     except OSError as err:
         raise ValueError(f"{Path(path).name} could not be read "
                          f"({err.strerror or err})") from None
-    data, problem = load_bounded_json(raw, what="a notebook", max_bytes=NOTEBOOK_MAX_BYTES,
-                                      max_depth=NOTEBOOK_MAX_DEPTH)
-    if problem:
-        raise ValueError(f"{Path(path).name} {problem}")
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        raise ValueError(f"{Path(path).name} is not a notebook (it has no list of cells)")
-    return data
+    return load_notebook_json(raw, Path(path).name)
 
 
 def cell_text(cell: Mapping[str, Any]) -> str:

@@ -88,6 +88,32 @@ def load_bounded_json(raw: bytes, *, what: str, max_bytes: int, max_depth: int) 
     return value, ""
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes of a regular file, refusing to follow a link (OSError)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        return handle.read(limit + 1)
+
+
+# A lesson notebook with outputs is well under 5 MB; widget state and plots nest ~20 levels.
+NOTEBOOK_MAX_BYTES = 50_000_000
+NOTEBOOK_MAX_DEPTH = 64
+
+
+def load_notebook_json(raw: bytes, name: str = "the notebook") -> dict[str, Any]:
+    """Notebook bytes as plain JSON with a list of cells, bounded in size and nesting depth
+    like every reader of student data (ValueError says what is wrong)."""
+    data, problem = load_bounded_json(raw, what="a notebook", max_bytes=NOTEBOOK_MAX_BYTES,
+                                      max_depth=NOTEBOOK_MAX_DEPTH)
+    if problem:
+        raise ValueError(f"{name} {problem}")
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise ValueError(f"{name} is not a notebook (it has no list of cells)")
+    return data
+
+
 @cache
 def _validator() -> Any:
     import fastjsonschema

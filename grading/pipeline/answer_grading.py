@@ -25,18 +25,23 @@ from pathlib import Path
 from typing import Any
 
 from ..answer_file import MAX_BYTES as ANSWERS_MAX_BYTES
-from ..answer_file import AnswerFile, answers_path, parse_answers
+from ..answer_file import (
+    NOTEBOOK_MAX_BYTES,
+    AnswerFile,
+    answers_path,
+    parse_answers,
+    read_regular,
+)
 from ..item_grading import explain, is_empty, score_task
 from .graded_notebook import NotebookBuilder, set_score, solution_unchanged
 from .lesson_cells import (
-    NOTEBOOK_MAX_BYTES,
     GradedCell,
     graded_cells,
     nbgrader_meta,
     parse_notebook_json,
     read_notebook_json,
 )
-from .submission_files import copy_screened, read_regular, screen
+from .submission_files import copy_screened, screen
 from .submission_result import ItemOutcome, SubmissionResult
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from .submission_files import read_regular
+from ..answer_file import read_regular
 from .submission_result import SubmissionResult
 
 TIMESTAMP_FILE = "timestamp.txt"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..answer_file import load_bounded_json
+from ..answer_file import NOTEBOOK_MAX_BYTES, load_notebook_json
 from .lesson_keys import BEGIN, END
 
 KEY_PREFIX = "KEY = "
@@ -74,9 +74,6 @@ def hidden_key(source: str) -> dict[str, Any] | None:
     return None
 
 
-# A lesson notebook with outputs is well under 5 MB; widget state and plots nest ~20 levels.
-NOTEBOOK_MAX_BYTES = 50_000_000
-NOTEBOOK_MAX_DEPTH = 64
 CELL_TYPES = ("code", "markdown", "raw")
 
 
@@ -86,12 +83,7 @@ def parse_notebook_json(raw: bytes, name: str = "the notebook") -> dict[str, Any
     Bounded like every reader of student data: size, nesting depth, and shape (a list of cells,
     each with a known type, text source and a metadata object).
     """
-    data, problem = load_bounded_json(raw, what="a notebook", max_bytes=NOTEBOOK_MAX_BYTES,
-                                      max_depth=NOTEBOOK_MAX_DEPTH)
-    if problem:
-        raise ValueError(f"{name} {problem}")
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        raise ValueError(f"{name} is not a notebook (it has no list of cells)")
+    data = load_notebook_json(raw, name)
     for number, cell in enumerate(data["cells"], start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") not in CELL_TYPES:
             raise ValueError(f"{name}: cell {number} is not a notebook cell")

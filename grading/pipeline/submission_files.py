@@ -98,15 +98,6 @@ def screen(folder: Path) -> Screened:
     return found
 
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """Up to ``limit + 1`` bytes of a regular file, refusing to follow a link (OSError)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(0, "not a regular file")
-        return handle.read(limit + 1)
-
-
 def copy_screened(source: Path, files: list[Path], target: Path) -> list[str]:
     """Copy the screened files into a fresh ``target``; returns problems (files skipped)."""
     problems = []
