@@ -10,14 +10,8 @@ before anything is written.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sourcewise.grading.answer_bundle import (
     Bundle,
@@ -121,25 +115,6 @@ class RestoreReport:
         return "\n".join(self.sentences())
 
 
-def write_notebook(path: Path, notebook: dict[str, Any]) -> None:
-    """Replace a notebook atomically (temp file, fsync, rename), keeping its permissions."""
-    text = json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def _restore_answers(path: Path, loaded: AnswerFile, report: LessonRestore) -> None:
     from filelock import FileLock, Timeout
 
@@ -175,7 +150,7 @@ def _restore_written(path: Path, written: dict[str, str], label: str,
         notebook = read_notebook(path)
         merge = fill_written(notebook, written, label)
         if merge.changed:
-            write_notebook(path, notebook)
+            atomic_write_json(path, notebook, keep_mode=True)
     except (OSError, ValueError) as err:
         report.problems.append(f"Its written answers could not be put in {path.name} ({err}); "
                                "the file you loaded still holds them.")

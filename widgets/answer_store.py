@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -58,15 +59,19 @@ def writes_allowed() -> bool:
     return not any(os.environ.get(name) for name in READ_ONLY_VARIABLES)
 
 
-def atomic_write_json(path: Path, payload: dict[str, Any]) -> None:
-    """Write via a temp file in the same folder, fsync, then rename over the old file."""
+def atomic_write_json(path: Path, payload: dict[str, Any], *, keep_mode: bool = False) -> None:
+    """Write via a temp file in the same folder, fsync, then rename over the old file
+    (``keep_mode``: with the old file's permissions)."""
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if keep_mode and path.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
