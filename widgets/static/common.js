@@ -150,3 +150,15 @@ function afterDraw(root, model) {
     revealFeedback(root);
   }
 }
+
+// The undo stack of a view whose answer is the model's `value`: `save(next)` keeps the current
+// value first, `undo()` puts the last kept one back; both save to the kernel.
+function valueHistory(model) {
+  const stack = [];
+  const put = (value) => { model.set("value", value); model.save_changes(); };
+  return {
+    get canUndo() { return stack.length > 0; },
+    save(next) { stack.push(JSON.parse(JSON.stringify(model.get("value") || {}))); put(next); },
+    undo() { if (stack.length) put(stack.pop()); },
+  };
+}

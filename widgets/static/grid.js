@@ -3,18 +3,9 @@
 
 function render({ model, el: root }) {
   setUpRoot(root, "sw-grid");
-  let history = [];
-  const undo = () => {
-    if (!history.length) return;
-    model.set("value", history.pop());
-    model.save_changes();
-  };
-
-  function save(next) {
-    history.push(JSON.parse(JSON.stringify(model.get("value") || {})));
-    model.set("value", next);
-    model.save_changes();
-  }
+  const history = valueHistory(model);
+  const undo = () => history.undo();
+  const save = (next) => history.save(next);
 
   function draw() {
     const refocus = focusKeyIn(root);
@@ -89,7 +80,7 @@ function render({ model, el: root }) {
       wrap.append(table);
       root.append(wrap);
     }
-    const tools = toolRow(model, history.length > 0, undo, [], root);
+    const tools = toolRow(model, history.canUndo, undo, [], root);
     tools.classList.add("sw-tools-bottom");
     root.append(tools, statusBlock(root, model));
     refocusIn(root, refocus);
@@ -97,7 +88,7 @@ function render({ model, el: root }) {
   }
 
   root.addEventListener("keydown", (ev) => {
-    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && history.length) {
+    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && history.canUndo) {
       ev.preventDefault(); undo();
     }
     ev.stopPropagation();

@@ -4,18 +4,9 @@
 function render({ model, el: root }) {
   setUpRoot(root, "sw-search");
   const opened = new Set();
-  let history = [];
-  const undo = () => {
-    if (!history.length) return;
-    model.set("value", history.pop());
-    model.save_changes();
-  };
-
-  function save(next) {
-    history.push(JSON.parse(JSON.stringify(model.get("value") || {})));
-    model.set("value", next);
-    model.save_changes();
-  }
+  const history = valueHistory(model);
+  const undo = () => history.undo();
+  const save = (next) => history.save(next);
 
   function field(list, label, value) {
     if (!value) return;
@@ -111,7 +102,7 @@ function render({ model, el: root }) {
       findings.append(row);
     }
     root.append(findings);
-    const tools = toolRow(model, history.length > 0, undo, [], root);
+    const tools = toolRow(model, history.canUndo, undo, [], root);
     tools.classList.add("sw-tools-bottom");
     root.append(tools, statusBlock(root, model));
     refocusIn(root, refocus);
@@ -119,7 +110,7 @@ function render({ model, el: root }) {
   }
 
   root.addEventListener("keydown", (ev) => {
-    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && history.length
+    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && history.canUndo
         && ev.target.tagName !== "INPUT") {
       ev.preventDefault(); undo();
     }
