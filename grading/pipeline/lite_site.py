@@ -304,12 +304,12 @@ def needed_lock_packages(lock: dict[str, Any], extra: dict[str, Path]) -> set[st
 
 
 def lock_entry(path: Path, known: set[str]) -> dict[str, Any]:
-    """A ``pyodide-lock.json`` entry for a pure-Python wheel served beside Pyodide."""
+    """A ``pyodide-lock.json`` entry for a pure-Python wheel served beside Pyodide (its sha256
+    is set once the wheel is byte-compiled)."""
     name, version = path.name.split("-")[:2]
     return {"name": normalise(name), "version": version, "file_name": path.name,
             "install_dir": "site", "package_type": "package", "imports": wheel_imports(path),
             "depends": sorted({r for r in wheel_requires(path) if r in known}),
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "unvendored_tests": False, "shared_library": False}
 
 
@@ -342,7 +342,7 @@ def write_pyodide(static: Path, course: dict[str, Path], env: BuildEnv, cache: P
     for entry in kept.values():
         # PyPI's file of the same version is not byte-identical to Pyodide's build, and
         # the bytecode was added: the lock gets the sha256 of the file served.
-        entry["sha256"] = hashlib.sha256((target / entry["file_name"]).read_bytes()).hexdigest()
+        entry["sha256"] = _sha256(target / entry["file_name"])
     lock["packages"] = dict(sorted(kept.items()))
     lock_path.write_text(json.dumps(lock, indent=1), encoding="utf-8")
     return len(kept)

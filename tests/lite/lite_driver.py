@@ -16,6 +16,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
@@ -82,21 +83,9 @@ def serve(site: Path) -> Iterator[str]:
 
 
 def in_thread(function: Callable[[], T]) -> T:
-    """Run ``function`` in a new thread and return its result (or raise its exception)."""
-    result: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            result["value"] = function()
-        except BaseException as err:  # handed to the caller
-            result["error"] = err
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
+    """Run ``function`` in a thread of its own and return its result (or raise its error)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function).result()
 
 
 @contextlib.contextmanager
