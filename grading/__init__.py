@@ -1,6 +1,7 @@
 """Scoring: the student-side layer (answers-file reader, pure scoring functions, result types).
 
-The instructor's course pipeline lives in ``sourcewise.grading.pipeline``; nothing here imports
+The instructor side lives in subpackages (``course``, ``editions``, ``authoring``, ``demo``,
+``cli``); nothing here imports
 it. Names load on first use, so reading an answers file does not import the scorers.
 """
 

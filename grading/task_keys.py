@@ -298,7 +298,7 @@ TASKS: dict[str, Task] = {t.id: t for t in [
          reliance_key, "Mark what each claim rests on"),
     Task("capstone.verdicts", "spans", tuple(VERDICT_LABELS.values()), verdict_key,
          "Say what a careful reader can do with each sentence"),
-    # Lessons generated for any keyed article (grading/pipeline/article_lessons.py).
+    # Lessons generated for any keyed article (lessons/article_lessons.py).
     Task("claims.check", "spans", CLAIM_CHECK_LABELS, article_claims_key,
          "Mark each claim: who stands behind it, and is it confirmed?"),
     Task("framing.all", "spans", tuple(FRAMING_LABELS.values()), framing_key,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcewise.seeds.scaffold import new_article
-from sourcewise.widgets.author_model import KeyDraft
+from sourcewise.grading.authoring.author_model import KeyDraft
+from sourcewise.grading.authoring.scaffold import new_article
 
 ARTICLE = Path(__file__).resolve().parent / "fixtures" / "articles" / "levee-breach"
 REPORT = ARTICLE / "report.txt"

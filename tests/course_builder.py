@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sourcewise.grading.pipeline.lesson_cells import GradedCell, graded_cells
-from sourcewise.grading.pipeline.lesson_keys import sync_notebook
-from sourcewise.grading.pipeline.simulated_class import (
+from sourcewise.grading.demo.simulated_class import (
     SimulatedStudent,
     simulate_answers,
     write_submission,
 )
+from sourcewise.lessons.lesson_cells import GradedCell, graded_cells
+from sourcewise.lessons.lesson_keys import sync_notebook
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "90-fixture.ipynb"
 LESSON = "90-fixture"
@@ -41,7 +41,7 @@ def fixture_lesson(folder: Path) -> Path:
 
 def make_course(root: Path, students: list[str], timeout: int = TIMEOUT) -> Path:
     """An initialised and built course with the fixture lesson."""
-    from sourcewise.grading.pipeline.course import build_course, init_course
+    from sourcewise.grading.course.course_folder import build_course, init_course
 
     lesson = fixture_lesson(root / "lesson")
     course = root / "course"
@@ -129,7 +129,7 @@ def graded_course(root: Path) -> GradedCourse:
     """The shared autograded course (built on first use under ``root``)."""
     if "main" in _BUILT:
         return _BUILT["main"]
-    from sourcewise.grading.pipeline.autograde import autograde_course
+    from sourcewise.grading.course.autograde.run import autograde_course
 
     course = make_course(root, sorted(STUDENTS))
     # An instructor who tried the lesson inside source/ left answers there: autograde must not

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from sourcewise.grading.pipeline.agreement import alpha_from_frame, nominal_alpha
+from sourcewise.grading.course.results.agreement import alpha_from_frame, nominal_alpha
 
 N = None
 # Krippendorff (2011), "Computing Krippendorff's alpha-reliability": 4 coders, 12 units.

@@ -9,10 +9,10 @@ from course_builder import fixture_lesson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sourcewise.grading.course.results.answer_items import cell_items
+from sourcewise.grading.demo.simulated_class import task_answer
 from sourcewise.grading.item_grading import score_task
-from sourcewise.grading.pipeline.answer_items import cell_items
-from sourcewise.grading.pipeline.lesson_cells import graded_cells
-from sourcewise.grading.pipeline.simulated_class import task_answer
+from sourcewise.lessons.lesson_cells import graded_cells
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from article_author import author_key, scaffold
 
-from sourcewise.grading.pipeline.lesson_cells import graded_cells, lesson_sources
-from sourcewise.grading.pipeline.simulated_class import SimulatedStudent, write_submission
+from sourcewise.grading.demo.simulated_class import SimulatedStudent, write_submission
+from sourcewise.lessons.lesson_cells import graded_cells, lesson_sources
 from sourcewise.seeds import validate_article_dir
 from sourcewise.seeds.key_progress import COMPLETE, key_progress
 
@@ -22,8 +22,8 @@ STUDENTS = [SimulatedStudent("perfect", 1.0), SimulatedStudent("empty", 0.0),
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from sourcewise.grading.pipeline.autograde import autograde_course
-    from sourcewise.grading.pipeline.course import build_course, init_course
+    from sourcewise.grading.course.autograde.run import autograde_course
+    from sourcewise.grading.course.course_folder import build_course, init_course
 
     root = tmp_path_factory.mktemp("byo")
     article = scaffold(root / "levee")
@@ -66,7 +66,7 @@ def test_generic_lessons_are_built_for_the_article(course: tuple[Path, Path]) ->
 
 def test_autograde_scores_perfect_empty_and_half_right(course: tuple[Path, Path]) -> None:
     """Do a perfect, an empty and a half-right student score 100 %, 0 % and in between?"""
-    from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
+    from sourcewise.grading.course.nbgrader_env import recorded_grades
 
     _, course_dir = course
     points = {c.grade_id: c.points for path in lesson_sources(course_dir).values()
@@ -106,8 +106,8 @@ def test_release_and_course_edition_carry_no_key(course: tuple[Path, Path]) -> N
 
 def test_feedback_and_report_cover_the_article_lessons(course: tuple[Path, Path]) -> None:
     """Do feedback pages and the class report come out for the generated lessons?"""
-    from sourcewise.grading.pipeline.class_report import report_course
-    from sourcewise.grading.pipeline.feedback_html import feedback_course
+    from sourcewise.grading.course.results.feedback import feedback_course
+    from sourcewise.grading.course.results.report import report_course
 
     _, course_dir = course
     assert feedback_course(course_dir, progress=False) == 0

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from article_author import ARTICLE, author_key, scaffold
 
+from sourcewise.grading.authoring.author_model import KeyDraft
+from sourcewise.grading.authoring.scaffold import merge_with_next, split_at
 from sourcewise.seeds import SeedError, load_article, validate_article_dir
 from sourcewise.seeds.key_progress import IN_PROGRESS, NOT_STARTED, key_progress
-from sourcewise.seeds.scaffold import merge_with_next, split_at
 from sourcewise.seeds.sentences import sentence_spans
 from sourcewise.widgets.annotation_model import AnswerModelError
-from sourcewise.widgets.author_model import KeyDraft
 
 FIXTURES = ARTICLE.parent
 
@@ -86,7 +86,7 @@ def test_the_author_model_rejects_what_the_schema_would(tmp_path: Path) -> None:
 
 def test_author_mode_widgets_write_the_key(tmp_path: Path) -> None:
     """Do the lesson widgets, in author mode, write marks and links into key.json?"""
-    from sourcewise.widgets.author import Authoring
+    from sourcewise.grading.authoring.author_widget import Authoring
 
     folder = scaffold(tmp_path / "levee")
     author = Authoring(folder)

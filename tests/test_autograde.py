@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from course_builder import LESSON, STUDENTS, graded_course, source_cells
 
+from sourcewise.grading.course import grading_log
+from sourcewise.grading.course.nbgrader_env import gradebook
 from sourcewise.grading.item_grading import score_task
-from sourcewise.grading.pipeline import grading_log
-from sourcewise.grading.pipeline.nbgrader_env import gradebook
 
 pytestmark = pytest.mark.nbgrader
 
@@ -134,7 +134,7 @@ def test_nothing_submitted_is_changed_and_answers_are_the_students(graded):
 
 
 def test_rerun_skips_graded_submissions(graded, capsys):
-    from sourcewise.grading.pipeline.autograde import autograde_course
+    from sourcewise.grading.course.autograde.run import autograde_course
 
     lines_before = len(grading_log.read(graded.path))
     autograde_course(graded.path, students=["perfect"], progress=False)
@@ -153,7 +153,7 @@ def test_formgrader_renders_the_autograded_notebook_and_takes_manual_grades(grad
     from nbgrader.server_extensions.formgrader import handlers
     from traitlets.config import Config
 
-    from sourcewise.grading.pipeline.export import course_frames
+    from sourcewise.grading.course.results.export import course_frames
 
     course = shutil.copytree(graded.path, tmp_path / "course")  # the shared course stays as is
     config = Config()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
-from sourcewise.grading.pipeline.autograde_steps import SKIPPED_TEXT, SkipDisplayOnlyCells
+from sourcewise.grading.course.autograde.steps import SKIPPED_TEXT, SkipDisplayOnlyCells
 from sourcewise.lessons import lesson_paths
 
 

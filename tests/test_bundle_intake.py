@@ -15,10 +15,10 @@ import pytest
 from course_builder import LESSON, make_course, submit
 
 from sourcewise.grading.answer_bundle import bundle_bytes, collect_bundle, written_answers
-from sourcewise.grading.pipeline.cli import main
-from sourcewise.grading.pipeline.gradebook_rows import submitted_at
-from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
-from sourcewise.grading.pipeline.simulated_class import (
+from sourcewise.grading.cli.main import main
+from sourcewise.grading.course.gradebook_rows import submitted_at
+from sourcewise.grading.course.nbgrader_env import recorded_grades
+from sourcewise.grading.demo.simulated_class import (
     SimulatedStudent,
     fill_free_text,
     write_answers,
@@ -31,7 +31,7 @@ QUALITY = 0.6
 
 def autograde(course: Path) -> None:
     """The real command, in its own process, as an instructor runs it."""
-    run = subprocess.run([sys.executable, "-m", "sourcewise.grading.pipeline.cli", "autograde",
+    run = subprocess.run([sys.executable, "-m", "sourcewise.grading.cli.main", "autograde",
                           str(course)], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from course_builder import graded_course
 
-from sourcewise.grading.pipeline.class_report import render_report, report_course, report_frames
+from sourcewise.grading.course.results.report import render_report, report_course, report_frames
 
 pytestmark = pytest.mark.nbgrader
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from course_builder import LESSON, make_course
 
-from sourcewise.grading.pipeline.course import init_course, release_leaks
-from sourcewise.grading.pipeline.nbgrader_env import CONFIG_FILE, gradebook, load_config
+from sourcewise.grading.course.course_folder import init_course, release_leaks
+from sourcewise.grading.course.nbgrader_env import CONFIG_FILE, gradebook, load_config
 
 pytestmark = pytest.mark.nbgrader
 
@@ -26,7 +26,7 @@ def test_layout_and_config(course):
     assert config.Exchange.root == str(course / "exchange")
     assert config.Autograde.exclude_overwriting[LESSON] == [
         f"answers/{LESSON}.json", f"answers/{LESSON}.json.lock"]
-    assert "sourcewise.grading.pipeline.feedback_html.StripHiddenTests" in \
+    assert "sourcewise.grading.course.results.feedback.StripHiddenTests" in \
         config.GenerateFeedback.preprocessors
     assert config.Execute.timeout > 0
 

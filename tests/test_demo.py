@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from course_builder import LESSON, fixture_lesson
 
-from sourcewise.grading.pipeline.demo import run_demo
+from sourcewise.grading.demo.run import run_demo
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from course_builder import LESSON, STUDENTS, graded_course, source_cells
 
-from sourcewise.grading.pipeline.export import export_course
+from sourcewise.grading.course.results.export import export_course
 
 pytestmark = pytest.mark.nbgrader
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from course_builder import LESSON, STUDENTS, graded_course, source_cells
 
-from sourcewise.grading.pipeline.feedback_html import feedback_course, feedback_leaks
+from sourcewise.grading.course.results.feedback import feedback_course, feedback_leaks
 
 pytestmark = pytest.mark.nbgrader
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from course_builder import LESSON, make_course, source_cells, submit
 
+from sourcewise.grading.course import grading_log
+from sourcewise.grading.course.autograde.run import autograde_course
+from sourcewise.grading.course.autograde.score_only import score_class
+from sourcewise.grading.course.nbgrader_env import recorded_grades
+from sourcewise.grading.course.results.export import export_course
+from sourcewise.grading.course.results.feedback import feedback_course
+from sourcewise.grading.course.results.report import report_course
+from sourcewise.grading.demo.simulated_class import SimulatedStudent
 from sourcewise.grading.item_grading import score_task
-from sourcewise.grading.pipeline import grading_log
-from sourcewise.grading.pipeline.autograde import autograde_course
-from sourcewise.grading.pipeline.class_report import report_course
-from sourcewise.grading.pipeline.export import export_course
-from sourcewise.grading.pipeline.feedback_html import feedback_course
-from sourcewise.grading.pipeline.kernel_free import score_class
-from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
-from sourcewise.grading.pipeline.simulated_class import SimulatedStudent
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 

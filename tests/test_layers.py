@@ -9,9 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = {"seeds": "sourcewise.seeds", "grading": "sourcewise.grading",
             "widgets": "sourcewise.widgets", "lessons": "sourcewise.lessons"}
-# The layer of each module, lowest first.
+# The layer of each module, lowest first; a module belongs to the longest prefix that names it.
 LAYERS = ["sourcewise.seeds", "sourcewise.grading", "sourcewise.widgets", "sourcewise.lessons",
-          "sourcewise.grading.pipeline"]
+          "sourcewise.grading.editions", "sourcewise.grading.authoring",
+          "sourcewise.grading.course", "sourcewise.grading.demo", "sourcewise.grading.cli"]
+STUDENT_SIDE = ("sourcewise.seeds", "sourcewise.grading", "sourcewise.widgets")
+INSTRUCTOR_SIDE = LAYERS[4:]
 
 
 def module_names() -> dict[str, Path]:
@@ -48,9 +51,13 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
     return found
 
 
+def layer_name(name: str) -> str:
+    return max((layer for layer in LAYERS if name == layer or name.startswith(layer + ".")),
+               key=len)
+
+
 def layer_of(name: str) -> int:
-    return max(i for i, layer in enumerate(LAYERS) if name == layer
-               or name.startswith(layer + "."))
+    return LAYERS.index(layer_name(name))
 
 
 def graph() -> dict[str, set[str]]:
@@ -105,3 +112,33 @@ def test_no_docstring_points_outside_the_repository():
     hits = [f"{path.relative_to(ROOT)}: {word}" for path in files
             for word in outside if word in path.read_text(encoding="utf-8")]
     assert not hits, hits
+
+
+def _edges_into(targets: tuple[str, ...]) -> list[str]:
+    return [f"{name} imports {target}" for name, imports in graph().items()
+            for target in imports if layer_name(target) in targets]
+
+
+def test_student_side_never_imports_the_instructor_side():
+    wrong = [edge for edge in _edges_into(INSTRUCTOR_SIDE)
+             if layer_name(edge.split(" imports ")[0]) in STUDENT_SIDE]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_widgets_never_import_authoring():
+    wrong = [edge for edge in _edges_into(("sourcewise.grading.authoring",))
+             if edge.startswith("sourcewise.widgets")]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_nothing_imports_the_demo_or_the_cli():
+    wrong = [edge for edge in _edges_into(("sourcewise.grading.demo", "sourcewise.grading.cli"))
+             if layer_name(edge.split(" imports ")[0]) not in
+             ("sourcewise.grading.demo", "sourcewise.grading.cli")]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_module_has_a_layer_and_none_is_too_long():
+    long = [f"{path.relative_to(ROOT)}: {n} lines" for path in module_names().values()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400]
+    assert not long, "\n".join(long)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from course_builder import fixture_lesson
 
-from sourcewise.grading.pipeline.lesson_cells import graded_cells, hidden_key, split_hidden
 from sourcewise.grading.task_keys import task_key
+from sourcewise.lessons.lesson_cells import graded_cells, hidden_key, split_hidden
 
 
 def test_hidden_block_is_split_and_its_key_parsed(tmp_path: Path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from sourcewise.grading.pipeline.lesson_keys import BEGIN, END, sync_cell, sync_notebook
 from sourcewise.lessons import lesson_paths
+from sourcewise.lessons.lesson_keys import BEGIN, END, sync_cell, sync_notebook
 
 
 def graded_cell(points: float = 3, claims: list[str] | None = None) -> dict:
@@ -36,4 +36,4 @@ def test_committed_lessons_are_in_step_with_the_key(tmp_path: Path) -> None:
         copy.write_bytes(path.read_bytes())
         assert not sync_notebook(copy), (
             f"{path.name}: hidden tests differ from the key; run "
-            f"python -m sourcewise.grading.pipeline.lesson_keys lessons/{path.name}")
+            f"python -m sourcewise.lessons.lesson_keys lessons/{path.name}")

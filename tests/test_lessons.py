@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sourcewise.grading.pipeline.lesson_keys import BEGIN, sync_cell
 from sourcewise.lessons import LESSONS_DIR, lesson_ids
+from sourcewise.lessons.lesson_keys import BEGIN, sync_cell
 
 LESSONS = lesson_ids()
 # The autograded widget tasks of each lesson, in notebook order.

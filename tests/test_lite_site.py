@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.grading.pipeline.lite_site import (
+from sourcewise.grading.editions.lite.pyodide_runtime import wheel_requires
+from sourcewise.grading.editions.lite.site import (
     CHART_NOTE,
     TRANSFER_NOTEBOOK,
     check_output_folder,
     lite_lesson,
     sourcewise_files,
-    wheel_requires,
 )
 from sourcewise.lessons import lesson_paths
 
@@ -74,7 +74,19 @@ def test_wheel_requires_skips_extras_and_platform_markers(tmp_path: Path) -> Non
                          "Requires-Dist: pywin32; sys_platform == 'win32'\n")
     wheel = tmp_path / "x-1-py3-none-any.whl"
     wheel.write_bytes(buffer.getvalue())
-    assert wheel_requires(wheel) == ["anywidget", "typing-extensions"]
+    assert wheel_requires(wheel, "3.12") == ["anywidget", "typing-extensions"]
+
+
+def test_wheel_requires_evaluates_python_version_markers(tmp_path: Path) -> None:
+    """A requirement only for old Pythons is left out; one for the browser's Python is kept."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("y-1.dist-info/METADATA", "Metadata-Version: 2.1\nName: y\n"
+                         "Requires-Dist: importlib-metadata; python_version < '3.8'\n"
+                         "Requires-Dist: exceptiongroup; python_version >= '3.11'\n")
+    wheel = tmp_path / "y-1-py3-none-any.whl"
+    wheel.write_bytes(buffer.getvalue())
+    assert wheel_requires(wheel, "3.12") == ["exceptiongroup"]
 
 
 def test_the_build_never_replaces_a_folder_that_is_not_an_earlier_site(tmp_path: Path) -> None:

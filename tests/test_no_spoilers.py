@@ -18,8 +18,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from sourcewise.grading.pipeline.lesson_keys import BEGIN, END
 from sourcewise.lessons import LESSONS_DIR, lesson_ids
+from sourcewise.lessons.lesson_keys import BEGIN, END
 from sourcewise.seeds import load_accounts, load_article, load_key
 
 pytestmark = pytest.mark.slow

@@ -27,7 +27,7 @@ def test_wheel_has_one_namespace_and_all_package_data(tmp_path: Path) -> None:
         "sourcewise/widgets/static/common.js",
         "sourcewise/widgets/static/annotator.css",
         "sourcewise/lessons/06-capstone.ipynb",
-        "sourcewise/grading/pipeline/cli.py",
+        "sourcewise/grading/cli/main.py",
         "sourcewise/grading/schema/answers.schema.json",
     ]:
         assert expected in names, expected

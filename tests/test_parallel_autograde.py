@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from course_builder import LESSON, STUDENTS, graded_course, make_course
 
-from sourcewise.grading.pipeline.autograde import autograde_course, is_graded
-from sourcewise.grading.pipeline.kernel_free import score_class
-from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
+from sourcewise.grading.course.autograde.run import autograde_course, is_graded
+from sourcewise.grading.course.autograde.score_only import score_class
+from sourcewise.grading.course.nbgrader_env import recorded_grades
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
@@ -106,7 +106,7 @@ def test_a_killed_worker_does_not_corrupt_the_gradebook(sequential, tmp_path: Pa
     assert all_grades(course) == all_grades(sequential.path)
     # The student whose cell replaced the grading helper got full marks from the kernel; the
     # score computed from their answers was recorded instead, and the log says so.
-    from sourcewise.grading.pipeline import grading_log
+    from sourcewise.grading.course import grading_log
 
     runs = grading_log.latest_run(grading_log.read(course))
     assert any(e.event == "overridden" for e in runs[("cheating", LESSON)])
@@ -117,7 +117,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_grades_only_the_rest(sequential,
     course = same_submissions(sequential.path, tmp_path)
     # A shell that runs this suite in the background ignores SIGINT, and children inherit
     # that: give the command the default handling a terminal's Ctrl+C meets.
-    proc = subprocess.Popen([sys.executable, "-m", "sourcewise.grading.pipeline.cli", "autograde",
+    proc = subprocess.Popen([sys.executable, "-m", "sourcewise.grading.cli.main", "autograde",
                              str(course), "--jobs", "2", "--execute"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -133,7 +133,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_grades_only_the_rest(sequential,
     assert "run the same command again" in err
     graded_first = {s for s in STUDENTS if is_graded(course, s, LESSON)}
     assert 2 <= len(graded_first) < len(STUDENTS)
-    rerun = subprocess.run([sys.executable, "-m", "sourcewise.grading.pipeline.cli", "autograde",
+    rerun = subprocess.run([sys.executable, "-m", "sourcewise.grading.cli.main", "autograde",
                             str(course), "--jobs", "2", "--execute"], capture_output=True,
                            text=True,
                            timeout=300)

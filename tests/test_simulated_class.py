@@ -7,9 +7,9 @@ from course_builder import fixture_lesson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sourcewise.grading.demo.simulated_class import class_plan, simulate_answers
 from sourcewise.grading.item_grading import score_task
-from sourcewise.grading.pipeline.lesson_cells import graded_cells
-from sourcewise.grading.pipeline.simulated_class import class_plan, simulate_answers
+from sourcewise.lessons.lesson_cells import graded_cells
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcewise.grading.pipeline.course import build_course, init_course
+from sourcewise.grading.course.course_folder import build_course, init_course
 from sourcewise.lessons import lesson_paths
 from sourcewise.seeds import load_accounts, load_key
 

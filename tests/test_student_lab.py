@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from course_builder import LESSON, fixture_lesson
 
-from sourcewise.grading.pipeline.student_lab import (
+from sourcewise.grading.editions.lab import (
     MANIFEST,
     lab_command,
     lab_environment,
     open_lab,
 )
-from sourcewise.grading.pipeline.transfer_notebook import TRANSFER_NOTEBOOK
+from sourcewise.grading.editions.my_answers_page import TRANSFER_NOTEBOOK
 
 pytestmark = pytest.mark.nbgrader
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from course_builder import LESSON, make_course, submit
 
-from sourcewise.grading.pipeline.autograde import autograde_course
-from sourcewise.grading.pipeline.nbgrader_env import gradebook, recorded_grades
-from sourcewise.grading.pipeline.simulated_class import SimulatedStudent
+from sourcewise.grading.course.autograde.run import autograde_course
+from sourcewise.grading.course.nbgrader_env import gradebook, recorded_grades
+from sourcewise.grading.demo.simulated_class import SimulatedStudent
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
@@ -65,7 +65,7 @@ def test_progress_in_a_log_is_a_few_lines_not_carriage_returns(course: Path,
                                                                tmp_path: Path) -> None:
     """When stderr is not a terminal (CI, a pipe), progress is a short line every 10 %."""
     copy = _copy(course, tmp_path / "course")
-    run = subprocess.run([sys.executable, "-m", "sourcewise.grading.pipeline.cli", "autograde",
+    run = subprocess.run([sys.executable, "-m", "sourcewise.grading.cli.main", "autograde",
                           str(copy)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "\r" not in run.stderr

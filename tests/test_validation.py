@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sourcewise.grading.pipeline.cli import main
+from sourcewise.grading.cli.main import main
 from sourcewise.seeds import validate_article_dir
 from sourcewise.seeds.article import SEEDS_DIR
 

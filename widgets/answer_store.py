@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import stat
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +17,7 @@ from sourcewise.grading.answer_file import (
     answers_path,
     read_answers,
 )
+from sourcewise.grading.atomic_write import write_json_atomic
 
 __all__ = ["ANSWERS_FOLDER", "SCHEMA_VERSION", "AnswerStore", "AnswerStoreError", "answers_path",
            "load_answers", "writes_allowed"]
@@ -60,29 +58,8 @@ def writes_allowed() -> bool:
 
 
 def atomic_write_json(path: Path, payload: dict[str, Any], *, keep_mode: bool = False) -> None:
-    """Write via a temp file in the same folder, fsync, then rename over the old file
-    (``keep_mode``: with the old file's permissions)."""
-    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if keep_mode and path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    """Replace the file atomically and durably (``keep_mode``: with the old file's permissions)."""
+    write_json_atomic(path, payload, sort_keys=True, keep_mode=keep_mode)
 
 
 class AnswerStore:

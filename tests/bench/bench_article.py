@@ -85,10 +85,10 @@ def main() -> None:
         sentence_spans(text, splitter)
         print(f"{splitter}: split {len(text.split())} words in "
               f"{time.perf_counter() - started:.3f} s")
-    from sourcewise.grading.pipeline.course import build_course, init_course
+    from sourcewise.grading.authoring.scaffold import new_article
+    from sourcewise.grading.course.course_folder import build_course, init_course
     from sourcewise.seeds import validate_article_dir
     from sourcewise.seeds.key_progress import key_progress
-    from sourcewise.seeds.scaffold import new_article
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -102,7 +102,7 @@ def main() -> None:
         print(f"scaffold + validate: {len(text.split())} words, {units} units, {status}, "
               f"{len(problems)} problems: {took:.3f} s (target < 1 s)")
         author_key(folder)
-        from sourcewise.grading.pipeline.article_lessons import build_lessons
+        from sourcewise.lessons.article_lessons import build_lessons
 
         started = time.perf_counter()
         lessons = build_lessons(folder, root / "lessons")

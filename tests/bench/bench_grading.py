@@ -47,9 +47,9 @@ def measure(cwd: Path, *command: str) -> dict[str, Any]:
 
 
 def build_class(root: Path, students: int) -> tuple[Path, int]:
-    from sourcewise.grading.pipeline.course import build_course, init_course
-    from sourcewise.grading.pipeline.demo import simulate_class
-    from sourcewise.grading.pipeline.simulated_class import class_plan
+    from sourcewise.grading.course.course_folder import build_course, init_course
+    from sourcewise.grading.demo.run import simulate_class
+    from sourcewise.grading.demo.simulated_class import class_plan
 
     plan = class_plan(students)
     course = root / "course"
@@ -70,7 +70,7 @@ def plain_nbgrader(course: Path) -> dict[str, Any]:
 
 
 def all_grades(course: Path) -> dict[tuple[str, str, str], float | None]:
-    from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
+    from sourcewise.grading.course.nbgrader_env import recorded_grades
 
     return {item: auto for item, (auto, _) in recorded_grades(course).items()}
 
@@ -79,12 +79,12 @@ def report_for(students: int) -> float:
     """Seconds to build the report's frames and HTML for a simulated class of ``students``."""
     import pandas as pd
 
-    from sourcewise.grading.pipeline.answer_items import cell_items
-    from sourcewise.grading.pipeline.class_report import frames_from, render_report
-    from sourcewise.grading.pipeline.export import GRADE_COLUMNS
-    from sourcewise.grading.pipeline.lesson_cells import graded_cells
-    from sourcewise.grading.pipeline.simulated_class import class_plan, simulate_answers
+    from sourcewise.grading.course.results.answer_items import cell_items
+    from sourcewise.grading.course.results.export import GRADE_COLUMNS
+    from sourcewise.grading.course.results.report import frames_from, render_report
+    from sourcewise.grading.demo.simulated_class import class_plan, simulate_answers
     from sourcewise.lessons import lesson_paths
+    from sourcewise.lessons.lesson_cells import graded_cells
 
     cells = {p.stem: [c for c in graded_cells(p) if c.autograded] for p in lesson_paths()}
     rows, grades = [], []
@@ -118,7 +118,7 @@ def report_for(students: int) -> float:
 
 def auto_items(course: Path) -> set[tuple[str, str]]:
     """(lesson, grade id) of every auto-graded item (code grade cells) of the course."""
-    from sourcewise.grading.pipeline.lesson_cells import graded_cells, lesson_sources
+    from sourcewise.lessons.lesson_cells import graded_cells, lesson_sources
 
     return {(lesson, cell.grade_id) for lesson, path in lesson_sources(course).items()
             for cell in graded_cells(path) if cell.autograded}
@@ -143,7 +143,7 @@ def scale_run(root: Path, students: int, jobs: int) -> None:
     started = time.perf_counter()
     course, n = build_class(root / f"scale-{students}", students)
     print(f"  built in {time.perf_counter() - started:.0f} s ({n} submissions)")
-    cli = (sys.executable, "-m", "sourcewise.grading.pipeline.cli")
+    cli = (sys.executable, "-m", "sourcewise.grading.cli.main")
     run = measure(course, *cli, "autograde", ".", "--jobs", str(jobs))
     grades = all_grades(course)
     filled = sum(1 for value in grades.values() if value is not None)
@@ -170,7 +170,7 @@ def main() -> int:
     copies = {name: root / name for name in ("nbgrader", "jobs1", "jobsN", "score")}
     for target in copies.values():
         shutil.copytree(course, target)
-    cli = (sys.executable, "-m", "sourcewise.grading.pipeline.cli")
+    cli = (sys.executable, "-m", "sourcewise.grading.cli.main")
     runs = {
         "plain nbgrader autograde (sequential)": plain_nbgrader(copies["nbgrader"]),
         "sourcewise autograde (default, 1 process)": measure(copies["jobs1"], *cli,
@@ -193,7 +193,7 @@ def main() -> int:
               f"{'yes' if not differ else 'NO'} ({compared} compared, {len(differ)} differ)")
         for line in differ[:5]:
             print(f"  {line}")
-    from sourcewise.grading.pipeline.kernel_free import score_class
+    from sourcewise.grading.course.autograde.score_only import score_class
 
     seq = all_grades(copies["jobs1"])
     free = [s for s in score_class(copies["score"]) if s.points is not None]

@@ -106,10 +106,10 @@ def check_answers(student: str, notebook: str, answered: list[str], lesson: str)
 def grading_per_class(students: int) -> None:
     """``--grading N``: autograde time for N simulated students x 2 lessons, SQLite vs a
     PostgreSQL gradebook (started here), ``--jobs`` 1 and 2; no hub involved."""
-    from sourcewise.grading.pipeline.autograde import autograde_course
-    from sourcewise.grading.pipeline.course import build_course, init_course
-    from sourcewise.grading.pipeline.demo import simulate_class
-    from sourcewise.grading.pipeline.simulated_class import class_plan
+    from sourcewise.grading.course.autograde.run import autograde_course
+    from sourcewise.grading.course.course_folder import build_course, init_course
+    from sourcewise.grading.demo.run import simulate_class
+    from sourcewise.grading.demo.simulated_class import class_plan
     from sourcewise.lessons import lesson_paths
 
     base = Path(tempfile.mkdtemp(prefix="sourcewise-grading-bench-"))

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lite"))
 
 from lite_driver import LitePage, in_thread, missing, offline_context, serve
 
-from sourcewise.grading.pipeline.lite_site import build_site, site_size
+from sourcewise.grading.editions.lite.site import build_site, site_size
 
 FIRST_WIDGET = "page open to first widget interactive"
 

@@ -85,7 +85,7 @@ def bench_lessons() -> None:
     if reason:
         print(f"Run All of each lesson: skipped ({reason}).")
         return
-    from sourcewise.grading.pipeline.student_lab import student_versions
+    from sourcewise.lessons.student_versions import student_versions
 
     versions = student_versions()
     times: dict[str, float] = {}

@@ -163,7 +163,7 @@ def start_lab(root: Path, home: Path, *, timeout: float = 60.0,
            # window.jupyterapp, so a test can switch the theme as the Settings menu does.
            "--LabApp.expose_app_in_browser=True"]
     if student_lab:
-        from sourcewise.grading.pipeline.student_lab import lab_command, lab_environment
+        from sourcewise.grading.editions.lab import lab_command, lab_environment
 
         cmd = [*lab_command(root, no_browser=True, port=port), "--ServerApp.port_retries=0",
                f"--IdentityProvider.token={token}", "--LabApp.news_url=None",

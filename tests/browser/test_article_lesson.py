@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the arti
 
 from article_author import author_key, scaffold
 
-from sourcewise.grading.pipeline.student_lab import open_lab
+from sourcewise.grading.editions.lab import open_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

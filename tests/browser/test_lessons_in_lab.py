@@ -18,8 +18,8 @@ import pytest
 from lab_driver import LabServer, NotebookPage, saved_answers, start_lab, wait_until
 from test_accessibility import BLOCKING
 
-from sourcewise.grading.pipeline.lesson_keys import BEGIN, END
 from sourcewise.lessons import LESSONS_DIR, lesson_ids
+from sourcewise.lessons.lesson_keys import BEGIN, END
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

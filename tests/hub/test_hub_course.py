@@ -44,7 +44,7 @@ from hub_driver import (
     student_env,
 )
 
-from sourcewise.grading.pipeline.nbgrader_env import recorded_grades
+from sourcewise.grading.course.nbgrader_env import recorded_grades
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -85,7 +85,7 @@ def as_teacher(*args: str | Path, course: Path, user: str = TEACHER, tool: str =
 def init_course(course: Path, user: str, exchange: Path, db_url: str | None = None, *,
                 register: bool = True) -> None:
     """``sourcewise course init`` as ``user``, then the two lines a hub course adds to the
-    generated nbgrader_config.py (the shared exchange; see grading/pipeline/DEPLOY.md)."""
+    generated nbgrader_config.py (the shared exchange; see grading/course/DEPLOY.md)."""
     db = ["--db", db_url] if db_url else []
     students = ["--students", *STUDENTS] if register else []
     run_as(user, [INSTRUCTOR_ENV / "bin" / "sourcewise", "course", "init", course,

@@ -25,7 +25,8 @@ import pytest
 from lite_driver import WIDGET, LitePage, in_thread, missing, offline_context, serve
 
 from sourcewise.grading.answer_bundle import read_bundle
-from sourcewise.grading.pipeline.lite_site import PRELOAD, TRANSFER_NOTEBOOK, normalise
+from sourcewise.grading.editions.lite.pyodide_runtime import PRELOAD, normalise
+from sourcewise.grading.editions.lite.site import TRANSFER_NOTEBOOK
 from sourcewise.lessons import lesson_paths
 from sourcewise.seeds import load_article
 
@@ -41,7 +42,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if os.environ.get(REQUIRE_VARIABLE) == "1":
             pytest.fail(f"{REQUIRE_VARIABLE}=1 but {reason}", pytrace=False)
         pytest.skip(f"lite test skipped: {reason}")
-    from sourcewise.grading.pipeline.lite_site import build_site, site_size
+    from sourcewise.grading.editions.lite.site import build_site, site_size
 
     started = time.monotonic()
     built = build_site(tmp_path_factory.mktemp("lite") / "site")

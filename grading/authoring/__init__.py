@@ -1,0 +1,1 @@
+"""Bring your own article: scaffold it from a text, then write its key in the authoring notebook."""

@@ -1,0 +1,1 @@
+"""The ``sourcewise`` command line: parses arguments and dispatches to importable functions."""

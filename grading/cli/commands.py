@@ -1,0 +1,136 @@
+"""What each ``sourcewise`` subcommand does with its parsed arguments: one small function each.
+
+They check the paths a person typed (a missing course folder is a sentence, never a new empty
+folder or a traceback) and call the pipeline; heavy modules load only for the command run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sourcewise.grading.course.course_errors import CourseError, require_course
+from sourcewise.seeds.article import SeedError
+
+# Errors whose message is meant for the person at the terminal.
+USER_ERRORS: tuple[type[BaseException], ...] = (CourseError, SeedError, FileNotFoundError,
+                                                PermissionError, NotADirectoryError)
+
+
+def sentence(err: BaseException) -> str:
+    """One line for an error: its message, or for a file error the path and the reason."""
+    if isinstance(err, OSError) and err.filename is not None:
+        return f"{err.filename}: {err.strerror or err}"
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def validate(args: argparse.Namespace) -> int:
+    return validate_path(args.path)
+
+
+def validate_path(path: Path) -> int:
+    from sourcewise.seeds import validate_article_dir
+    from sourcewise.seeds.article import article_dir
+    from sourcewise.seeds.key_progress import key_progress
+
+    folder = article_dir(path)
+    problems = validate_article_dir(folder)
+    for problem in problems:
+        print(problem)
+    for line in key_progress(folder, problems=len(problems)).lines():
+        print(line)
+    if problems:
+        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    print(f"{folder}: no problems found")
+    return 0
+
+
+def lab(args: argparse.Namespace) -> int:
+    from sourcewise.grading.editions.lab import open_lab
+
+    return open_lab(args.dir, no_browser=args.no_browser, port=args.port,
+                    prepare_only=args.prepare_only, article=args.article)
+
+
+def article_new(args: argparse.Namespace) -> int:
+    from sourcewise.grading.authoring.scaffold import new_article, normalise_text
+
+    try:
+        folder = new_article(args.dir, normalise_text(args.text.read_bytes()),
+                             title=args.title, date=args.date, outlet=args.outlet,
+                             url=args.url, article_id=args.id, splitter=args.splitter)
+    except (SeedError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"article folder ready: {folder}\n  next: sourcewise article author {folder}")
+    return validate_path(folder)
+
+
+def article_author(args: argparse.Namespace) -> int:
+    from sourcewise.grading.authoring.author_notebook import open_authoring
+
+    return open_authoring(args.dir, no_browser=args.no_browser, prepare_only=args.prepare_only)
+
+
+def course_init(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.course_folder import init_course
+
+    return init_course(args.dir, students=args.students, db_url=args.db, article=args.article)
+
+
+def course_build(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.course_folder import build_course
+
+    return build_course(require_course(args.dir))
+
+
+def autograde(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.autograde.run import autograde_course
+
+    return autograde_course(require_course(args.dir), jobs=args.jobs, lessons=args.lesson,
+                            force=args.force, execute=args.execute)
+
+
+def feedback(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.results.feedback import feedback_course
+
+    return feedback_course(require_course(args.dir))
+
+
+def export(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.results.export import export_course
+
+    return export_course(require_course(args.dir), out=args.out)
+
+
+def report(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.results.report import report_course
+
+    return report_course(require_course(args.dir), out=args.out)
+
+
+def score(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.autograde.score_only import score_course
+
+    return score_course(require_course(args.dir), out=args.out)
+
+
+def accept(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.bundle_intake import accept_command
+
+    return accept_command(require_course(args.course), args.bundles, student=args.student,
+                          replace=args.replace)
+
+
+def lite_build(args: argparse.Namespace) -> int:
+    from sourcewise.grading.editions.lite.site import main as build_lite
+
+    return build_lite(args.out)
+
+
+def demo(args: argparse.Namespace) -> int:
+    from sourcewise.grading.demo.run import run_demo
+
+    return run_demo(args.out, students=args.students, jobs=args.jobs)

@@ -1,0 +1,1 @@
+"""What grading gives back: feedback pages, CSV exports and the class report."""

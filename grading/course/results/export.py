@@ -1,0 +1,125 @@
+"""Grades out of the gradebook: student × lesson and student × lesson × item, as CSV or pandas.
+
+nbgrader's own export gives one row per submission; ``items.csv`` adds one row per grade cell
+with the itemised explanation ``grade_item`` printed and any reason from the grading log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sourcewise.grading.course import grading_log
+from sourcewise.lessons.lesson_cells import (
+    cells_by_id,
+    graded_cells,
+    lesson_sources,
+    read_notebook_json,
+    stream_text,
+)
+
+GRADE_COLUMNS = ["student", "lesson", "status", "score", "max_score", "auto_score", "auto_max",
+                 "percent", "auto_percent", "needs_manual"]
+ITEM_COLUMNS = ["student", "lesson", "item", "task", "question", "kind", "score", "max_score",
+                "auto_score", "manual_score", "needs_manual_grade", "event", "reason",
+                "explanation"]
+
+
+def _explanations(course: Path, student: str, lesson: str) -> dict[str, str]:
+    path = Path(course) / "autograded" / student / lesson / f"{lesson}.ipynb"
+    try:
+        notebook = read_notebook_json(path)
+    except (OSError, ValueError):
+        return {}
+    return {grade_id: stream_text(cell).strip() for grade_id, cell in cells_by_id(notebook).items()}
+
+
+def course_frames(directory: Path) -> tuple[Any, Any]:
+    """``(grades, items)`` DataFrames for every registered student and every lesson."""
+    import pandas as pd
+
+    from sourcewise.grading.course.nbgrader_env import gradebook
+
+    course = Path(directory).resolve()
+    sources = lesson_sources(course)
+    specs = {lesson: {c.grade_id: c for c in graded_cells(path)}
+             for lesson, path in sources.items()}
+    logged = grading_log.item_entries(grading_log.read(course))
+    grade_rows: list[dict[str, Any]] = []
+    item_rows: list[dict[str, Any]] = []
+    with gradebook(course) as gb:
+        students = sorted(s.id for s in gb.students)
+        submitted = {}
+        for lesson in sources:
+            try:
+                submissions = gb.assignment_submissions(lesson)
+            except Exception:  # the lesson was never built: no assignment in the gradebook
+                submissions = []
+            for submission in submissions:
+                submitted[(submission.student.id, lesson)] = submission
+        for student in students:
+            for lesson in sources:
+                submission = submitted.get((student, lesson))
+                cells = specs[lesson]
+                auto_max = sum(c.points for c in cells.values() if c.autograded)
+                if submission is None:
+                    grade_rows.append({"student": student, "lesson": lesson,
+                                       "status": "not submitted", "score": 0.0,
+                                       "max_score": sum(c.points for c in cells.values()),
+                                       "auto_score": 0.0, "auto_max": auto_max,
+                                       "needs_manual": 0})
+                    continue
+                grades = [g for nb in submission.notebooks for g in nb.grades]
+                explained = None
+                auto_score, pending = 0.0, 0
+                for grade in grades:
+                    spec = cells.get(grade.name)
+                    entry = logged.get((student, lesson, grade.name))
+                    explanation = entry.explanation if entry else ""
+                    if not explanation and spec is not None and spec.autograded:
+                        if explained is None:
+                            explained = _explanations(course, student, lesson)
+                        explanation = explained.get(grade.name, "")
+                    autograded = spec.autograded if spec else grade.cell.cell_type == "code"
+                    if autograded:
+                        auto_score += float(grade.auto_score or 0.0)
+                    pending += int(bool(grade.needs_manual_grade))
+                    item_rows.append({
+                        "student": student, "lesson": lesson, "item": grade.name,
+                        "task": spec.task if spec else None,
+                        "question": spec.question if spec else None,
+                        "kind": "auto" if autograded else "manual",
+                        "score": float(grade.score), "max_score": float(grade.max_score),
+                        "auto_score": grade.auto_score, "manual_score": grade.manual_score,
+                        "needs_manual_grade": bool(grade.needs_manual_grade),
+                        "event": entry.event if entry else "",
+                        "reason": entry.reason if entry else "", "explanation": explanation})
+                grade_rows.append({"student": student, "lesson": lesson,
+                                   "status": "needs manual grading" if pending else "graded",
+                                   "score": float(submission.score),
+                                   "max_score": float(submission.max_score),
+                                   "auto_score": auto_score, "auto_max": auto_max,
+                                   "needs_manual": pending})
+    grades = pd.DataFrame(grade_rows, columns=GRADE_COLUMNS)
+    grades["percent"] = (100 * grades["score"] / grades["max_score"].where(
+        grades["max_score"] > 0)).round(1)
+    grades["auto_percent"] = (100 * grades["auto_score"] / grades["auto_max"].where(
+        grades["auto_max"] > 0)).round(1)
+    items = pd.DataFrame(item_rows, columns=ITEM_COLUMNS)
+    return grades, items
+
+
+def export_course(directory: Path, out: Path | None = None) -> int:
+    """Write ``grades.csv`` and ``items.csv`` (default: ``<course>/exports/``)."""
+    course = Path(directory).resolve()
+    folder = Path(out) if out is not None else course / "exports"
+    grades, items = course_frames(course)
+    if grades.empty:
+        print(f"nothing to export: no students in the gradebook of {course}")
+        return 1
+    folder.mkdir(parents=True, exist_ok=True)
+    grades.to_csv(folder / "grades.csv", index=False)
+    items.to_csv(folder / "items.csv", index=False)
+    print(f"wrote {folder / 'grades.csv'} ({len(grades)} rows) and {folder / 'items.csv'} "
+          f"({len(items)} rows)")
+    return 0

@@ -1,0 +1,1 @@
+"""The browser edition: a static JupyterLite site with a Pyodide kernel."""
