@@ -14,6 +14,7 @@ from typing import Any
 from sourcewise.seeds import Key, load_accounts, load_article, load_key
 from sourcewise.seeds.article import SEED_ARTICLE
 from sourcewise.seeds.records import load_records, search_items
+from sourcewise.seeds.task_settings import load_task_settings
 
 VERIFICATION_LABELS = {"verified": "verified",
                        "explicitly_unconfirmed": "explicitly unconfirmed",
@@ -33,8 +34,6 @@ FRAMING_LABELS = {
 # Capstone verdicts on whole sentences: what a careful reader can do with each.
 VERDICT_LABELS = {"as_stated": "usable as stated", "with_source": "usable only with its source",
                   "do_not_accept": "do not accept as stated"}
-# Lesson 1 marks claims in the sentences that have sources, where attribution varies.
-FOCUS_UNITS = ("S2", "S7", "S9", "S12")
 CLAIM_CHECK_LABELS = tuple(f"{a} · {v}" for a in ("own voice", "attributed")
                            for v in VERIFICATION_LABELS.values())
 CLOSENESS_LABELS = {"direct_participant": "took part", "local_observer": "local observer",
@@ -75,19 +74,21 @@ def verification_key(key: Key) -> dict[str, Any]:
     return _claim_spans(key, lambda c: _accepted(c, "verification", VERIFICATION_LABELS))
 
 
-def claim_check_key(key: Key, units: Sequence[str] = FOCUS_UNITS) -> dict[str, Any]:
-    """Lesson 1's one pass: each claim of the focus sentences, with attribution · verification.
+def claim_check_key(key: Key, units: Sequence[str] | None = None) -> dict[str, Any]:
+    """One pass over the focus sentences (the article's ``tasks.json``): each claim, with
+    attribution · verification.
 
     Sentences outside the focus become ``role: "ignore"`` spans, so marks there neither earn
     nor cost anything.
     """
     article = load_article(key.ref)
+    units = load_task_settings(key.ref).focus_units if units is None else units
 
     def labels(claim: dict[str, Any]) -> list[str]:
         return [f"{a} · {v}" for a in _accepted(claim, "attribution", ATTRIBUTION_LABELS)
                 for v in _accepted(claim, "verification", VERIFICATION_LABELS)]
 
-    spans = [{**s, "rationale": before_tracing(s["rationale"])}
+    spans = [{**s, "rationale": before_tracing(s["rationale"], key)}
              for s in _claim_spans(key, labels)["spans"] if s["unit"] in units]
     spans += _out_of_scope(article, units, CLAIM_CHECK_LABELS)
     return {"text": article.text, "spans": spans}
@@ -103,13 +104,12 @@ def article_claims_key(key: Key) -> dict[str, Any]:
     return _claim_spans(key, labels)
 
 
-TRACING_WORDS = re.compile(r"\boriginal\b|\bCNBC\b|Financial Times|\brewrit", re.IGNORECASE)
-
-
-def before_tracing(rationale: str) -> str:
-    """A rationale without the sentences that give away what lesson 3 discovers (the original)."""
+def before_tracing(rationale: str, key: Key) -> str:
+    """A rationale without the sentences that give away a later lesson's finding (the
+    article's ``tasks.json``: for the seed, what tracing discovers about the original)."""
+    settings = load_task_settings(key.ref)
     sentences = re.split(r"(?<=[.!?])\s+", rationale)
-    kept = [s for s in sentences if not TRACING_WORDS.search(s)]
+    kept = [s for s in sentences if not settings.hides(s)]
     return " ".join(kept) if kept else rationale
 
 
@@ -160,7 +160,7 @@ def link_key(key: Key, claim_ids: Sequence[str] | None = None) -> dict[str, Any]
     claims = [c for c in key.claims if claim_ids is None or c["id"] in claim_ids]
     return {"items": {c["id"]: {"choice": c["source"],
                                 "also": c.get("also_acceptable", {}).get("source", []),
-                                "rationale": before_tracing(c["rationale"])} for c in claims},
+                                "rationale": before_tracing(c["rationale"], key)} for c in claims},
             "names": {c["id"]: f"{c['id']} ({c['paraphrase']})" for c in claims},
             "choice_names": _source_names(key)}
 
@@ -280,11 +280,11 @@ TASKS: dict[str, Task] = {t.id: t for t in [
     Task("claims.verification", "spans", tuple(VERIFICATION_LABELS.values()), verification_key,
          "Mark how far each claim is confirmed"),
     Task("claims.focused", "spans", CLAIM_CHECK_LABELS, claim_check_key,
-         "Mark each claim in S2, S7, S9 and S12: who stands behind it, and is it confirmed?"),
+         "Mark each claim of the chosen sentences: who stands behind it, and is it confirmed?"),
     Task("sources.links", "links", (), link_key, "Link each claim to the source it rests on"),
     Task("sources.ratings", "ratings", (), rating_key, "Rate each source"),
     Task("corroboration.matrix", "matrix", ("corroborates", "contradicts", "silent"), matrix_key,
-         "Compare the seed with the other accounts"),
+         "Compare the article with the other accounts"),
     Task("corroboration.search", "choices", (), search_key,
          "Trace the article and find better coverage"),
     Task("framing.naming", "spans", ("naming choice",), lambda k: framing_key(k, ["naming"]),

@@ -21,6 +21,7 @@ from typing import Any
 
 from sourcewise.grading.task_keys import ATTRIBUTION_LABELS, FRAMING_LABELS, VERIFICATION_LABELS
 from sourcewise.lessons.lesson_keys import hidden_block
+from sourcewise.lessons.notebook_json import cell, notebook
 from sourcewise.seeds import Key, load_article, load_key
 from sourcewise.seeds.article import LOCAL_ARTICLES, Article
 from sourcewise.seeds.key import PUBLIC_KEY_FILE, public_key_data
@@ -48,13 +49,12 @@ class Notebook:
         return {"deletable": False, "editable": False, "nbgrader": meta}
 
     def markdown(self, text: str, name: str | None = None) -> None:
-        self.cells.append({"cell_type": "markdown", "id": f"c{len(self.cells):02d}",
-                           "metadata": self._meta(name) if name else {}, "source": text})
+        self.cells.append(cell("markdown", text, self._next_id(),
+                               self._meta(name) if name else {}))
 
     def code(self, source: str, name: str | None = None) -> None:
-        self.cells.append({"cell_type": "code", "id": f"c{len(self.cells):02d}",
-                           "metadata": self._meta(name) if name else {}, "source": source,
-                           "outputs": [], "execution_count": None})
+        self.cells.append(cell("code", source, self._next_id(),
+                               self._meta(name) if name else {}))
 
     def graded(self, name: str, question: str, task_id: str, points: float, folder: Path,
                claims: list[str] | None = None) -> None:
@@ -68,26 +68,23 @@ class Notebook:
             spec["claims"] = claims
             self.shown.setdefault(task_id, [])
             self.shown[task_id] += [c for c in claims if c not in self.shown[task_id]]
-        self.cells.append({"cell_type": "code", "id": f"c{len(self.cells):02d}",
-                           "metadata": {**self._meta(name, grade=True, points=points),
-                                        "sourcewise": spec},
-                           "source": f"{visible}\n{block}", "outputs": [],
-                           "execution_count": None})
+        self.cells.append(cell("code", f"{visible}\n{block}", self._next_id(),
+                               {**self._meta(name, grade=True, points=points),
+                                "sourcewise": spec}))
 
     def written(self, name: str, points: float, example: str) -> None:
-        self.cells.append({"cell_type": "markdown", "id": f"c{len(self.cells):02d}",
-                           "metadata": {"nbgrader": {
-                               "grade": True, "grade_id": f"{self.lesson[:2]}-{name}",
-                               "locked": False, "points": points, "schema_version": 3,
-                               "solution": True, "task": False}},
-                           "source": "*Example answer at the proficient level (instructor's "
-                                     "copy; students see an empty box):*\n\n" + example})
+        self.cells.append(cell(
+            "markdown", "*Example answer at the proficient level (instructor's copy; students "
+            "see an empty box):*\n\n" + example, self._next_id(),
+            {"nbgrader": {"grade": True, "grade_id": f"{self.lesson[:2]}-{name}",
+                          "locked": False, "points": points, "schema_version": 3,
+                          "solution": True, "task": False}}))
+
+    def _next_id(self) -> str:
+        return f"c{len(self.cells):02d}"
 
     def json(self) -> dict[str, Any]:
-        return {"cells": self.cells, "metadata": {
-            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                           "name": "python3"},
-            "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+        return notebook(self.cells)
 
 
 def _plural(n: int, word: str) -> str:

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sourcewise.lessons.notebook_json import cell, notebook
+
 NOTEBOOK = "author.ipynb"
 
 CELLS: list[tuple[str, str]] = [
@@ -63,16 +65,8 @@ CELLS: list[tuple[str, str]] = [
 
 
 def notebook_json() -> dict[str, Any]:
-    cells = []
-    for index, (kind, source) in enumerate(CELLS):
-        cell: dict[str, Any] = {"cell_type": kind, "id": f"a{index:02d}", "metadata": {},
-                                "source": source}
-        if kind == "code":
-            cell.update(outputs=[], execution_count=None)
-        cells.append(cell)
-    return {"cells": cells, "metadata": {"kernelspec": {
-        "display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5}
+    return notebook(cell(kind, source, f"a{index:02d}") for index, (kind, source) in
+                    enumerate(CELLS))
 
 
 def write_notebook(folder: Path) -> Path:

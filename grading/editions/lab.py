@@ -40,7 +40,6 @@ INSTRUCTOR_PLUGINS = (
     "@jupyter/nbgrader:course-list",
     "@jupyter/nbgrader:validate-assignment",
 )
-LOCAL_KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
 def _read_manifest(work: Path) -> dict[str, Any]:
@@ -186,7 +185,7 @@ def open_lab(directory: Path = Path("sourcewise-work"), no_browser: bool = False
         print(message)
     transfer = work / TRANSFER_NOTEBOOK
     if not transfer.exists():  # never over the student's copy
-        transfer.write_text(json.dumps(transfer_notebook(LOCAL_KERNEL, browser=False), indent=1),
+        transfer.write_text(json.dumps(transfer_notebook(browser=False), indent=1),
                             encoding="utf-8")
     print(f"working folder: {work} ({len(versions)} lessons; answers in {work / 'answers'})")
     if prepare_only:

@@ -21,9 +21,10 @@ STUDENT_CODE: dict[str, tuple[str, ...]] = {
 # Files of each article folder, per edition. The course edition carries no key: its builder
 # adds ``public_key.json`` (what the questions show) and strips answer fields from the rest.
 ARTICLE_FILES: dict[str, tuple[str, ...]] = {
-    "course": ("article.txt", "units.json", "meta.json", "records/*.json", "accounts/*.json"),
-    "lite": ("article.txt", "units.json", "meta.json", "key.json", "records/*.json",
-             "accounts/*.json"),
+    "course": ("article.txt", "units.json", "meta.json", "tasks.json", "records/*.json",
+               "accounts/*.json"),
+    "lite": ("article.txt", "units.json", "meta.json", "tasks.json", "key.json",
+             "records/*.json", "accounts/*.json"),
 }
 EDITIONS = tuple(ARTICLE_FILES)
 

@@ -6,7 +6,10 @@ working folder (``sourcewise lab``); it is not a lesson and has no grades.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from sourcewise.lessons.notebook_json import LOCAL_KERNELSPEC, cell, notebook
 
 TRANSFER_NOTEBOOK = "my-answers.ipynb"
 
@@ -42,14 +45,13 @@ directly). The file holds your answers only: no key, nothing about this computer
 """
 
 
-def transfer_notebook(kernelspec: dict[str, str], *, browser: bool) -> dict[str, Any]:
+def transfer_notebook(kernelspec: Mapping[str, str] = LOCAL_KERNELSPEC, *, browser: bool
+                      ) -> dict[str, Any]:
     """The notebook (nbformat 4.5, no outputs) for the browser edition or a local folder."""
     text = TEXT.format(where=WHERE_BROWSER if browser else WHERE_LOCAL,
                        place="browser" if browser else "folder")
-    return {"cells": [
-        {"cell_type": "markdown", "id": "transfer-help", "metadata": {}, "source": text},
-        {"cell_type": "code", "execution_count": None, "id": "transfer-widget",
-         "metadata": {"editable": False, "deletable": False}, "outputs": [],
-         "source": "from sourcewise.widgets import AnswerTransfer\n\nAnswerTransfer()"}],
-        "metadata": {"kernelspec": dict(kernelspec), "language_info": {"name": "python"}},
-        "nbformat": 4, "nbformat_minor": 5}
+    return notebook([
+        cell("markdown", text, "transfer-help"),
+        cell("code", "from sourcewise.widgets import AnswerTransfer\n\nAnswerTransfer()",
+             "transfer-widget", {"editable": False, "deletable": False})],
+        kernelspec=kernelspec)
