@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 Status = Literal["right", "partly", "missed", "wrong", "extra", "unscored"]
 
@@ -39,9 +39,6 @@ class ScoreResult:
     def points(self, maximum: float) -> float:
         """The score scaled to ``maximum`` points, a plain float clamped to [0, maximum]."""
         return float(min(max(self.score * maximum, 0.0), maximum))
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def clamp01(value: float) -> float:

@@ -173,11 +173,6 @@ def graded_cells(notebook: Mapping[str, Any] | Path, *, keys: bool = True) -> li
     return found
 
 
-def grade_ids(notebook: Mapping[str, Any]) -> list[str]:
-    """The grade ids present in a notebook (a deleted cell is missing here)."""
-    return [c.grade_id for c in graded_cells(notebook, keys=False)]
-
-
 def cells_by_id(notebook: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """Grade cells keyed by grade id (the last one wins when a student duplicated a cell)."""
     found = {}

@@ -62,9 +62,6 @@ class Key:
     def source(self, source_id: str) -> dict[str, Any]:
         return _by_id(self.data["sources"], source_id, "source")
 
-    def framing_device(self, device_id: str) -> dict[str, Any]:
-        return _by_id(self.data["framing"], device_id, "framing device")
-
     def claims_in(self, unit_id: str) -> list[dict[str, Any]]:
         return [c for c in self.data["claims"] if c["unit"] == unit_id]
 

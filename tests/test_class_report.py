@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from course_builder import graded_course
+from course_builder import LESSON, STUDENTS, graded_course
 
 from sourcewise.grading.course.results.report import render_report, report_course, report_frames
 
@@ -42,4 +42,9 @@ def test_report_course_writes_the_file(tmp_path_factory):
     graded = graded_course(tmp_path_factory.mktemp("graded"))
     out = tmp_path_factory.mktemp("report") / "report.html"
     assert report_course(graded.path, out) == 0
-    assert out.stat().st_size > 100_000
+    page = out.read_text(encoding="utf-8")
+    # Not its size (the inlined plotly.js alone is over 3 MB): what an instructor reads in it.
+    for student in STUDENTS:
+        assert f">{student}<" in page, f"the report has no row for {student}"
+    assert LESSON in page
+    assert page.count("Plotly.newPlot(") >= 2, "the report's charts carry no data"

@@ -84,9 +84,6 @@ class AnswerStore:
                 "It will be kept aside unchanged when you next save, and this lesson starts empty."
             )
 
-    @classmethod
-    def for_lesson(cls, lesson: str, folder: str | Path | None = None) -> AnswerStore:
-        return cls(answers_path(lesson, folder))
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, question_id: str, default: Any = None, *, fingerprint: str | None = None) -> Any:

@@ -108,11 +108,6 @@ class KeyDraft:
             raise AnswerModelError(f"closeness must be one of {tuple(CLOSENESS_LABELS)}")
         self._changed()
 
-    def remove_source(self, source_id: str) -> None:
-        if any(c["source"] == source_id for c in self.data["claims"]):
-            raise AnswerModelError(f"claims still rest on source {source_id!r}: relink them first")
-        self.data["sources"] = [s for s in self.data["sources"] if s["id"] != source_id]
-        self._changed()
 
     # -- claims ------------------------------------------------------------------------------
     def add_claim(self, start: int, end: int, *, attribution: str = "unattributed",
@@ -143,10 +138,6 @@ class KeyDraft:
         self._sync_source_units()
         self._changed()
 
-    def remove_claim(self, claim_id: str) -> None:
-        self.data["claims"] = [c for c in self.data["claims"] if c["id"] != claim_id]
-        self._sync_source_units()
-        self._changed()
 
     # -- framing devices ---------------------------------------------------------------------
     def add_device(self, start: int, end: int, type: str, **fields: Any) -> str:
@@ -167,9 +158,6 @@ class KeyDraft:
         self._sort("framing")
         self._changed()
 
-    def remove_device(self, device_id: str) -> None:
-        self.data["framing"] = [f for f in self.data["framing"] if f["id"] != device_id]
-        self._changed()
 
     # -- article level -----------------------------------------------------------------------
     def add_finding(self, part: str, statement: str, rationale: str,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from sourcewise.lessons.lesson_cells import cell_source, nbgrader_meta
@@ -188,8 +188,3 @@ def solution_unchanged(cell: Mapping[str, Any]) -> bool:
     return checksum is not None and checksum == compute_checksum(from_dict(dict(cell)))
 
 
-def grade_cells_in(notebook: Mapping[str, Any], ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
-    """The cells of ``notebook`` with the given grade ids."""
-    wanted = set(ids)
-    return {meta.grade_id: cell for cell in notebook["cells"]
-            for meta in [nbgrader_meta(cell)] if meta is not None and meta.grade_id in wanted}

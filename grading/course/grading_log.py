@@ -12,12 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 LOG_FILE = "grading-log.jsonl"
-
-# event: graded | restored | corrected | zeroed | error | note
-EVENTS = ("graded", "restored", "corrected", "zeroed", "error", "note")
 
 
 @dataclass(frozen=True)
@@ -26,7 +22,7 @@ class LogEntry:
 
     student: str
     lesson: str
-    event: str
+    event: str  # graded | restored | corrected | zeroed | error | note
     item: str | None = None
     score: float | None = None
     max_score: float | None = None
@@ -92,5 +88,3 @@ def item_entries(entries: Iterable[LogEntry]) -> Mapping[tuple[str, str, str], L
     return found
 
 
-def as_records(entries: Iterable[LogEntry]) -> list[dict[str, Any]]:
-    return [asdict(entry) for entry in entries]
