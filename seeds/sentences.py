@@ -28,7 +28,11 @@ def _segmenter(name: str) -> Callable[[str], list[str]]:
 
         return lambda text: list(sentencex.segment("en", text))
     if name == "pysbd":
-        import pysbd
+        try:
+            import pysbd
+        except ModuleNotFoundError:
+            raise SeedError("the pysbd splitter is not installed: 'pip install pysbd', or use "
+                            "the default splitter (sentencex)") from None
 
         segmenter = pysbd.Segmenter(language="en", clean=False)
         return lambda text: list(segmenter.segment(text))
