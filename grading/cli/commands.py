@@ -10,7 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from sourcewise.grading.course.course_errors import CourseError, require_course
+from sourcewise.grading.course.config_upgrade import upgrade_config
+from sourcewise.grading.course.course_errors import CourseError
+from sourcewise.grading.course.course_errors import require_course as _require_course
 from sourcewise.seeds.article import SeedError
 
 # Errors whose message is meant for the person at the terminal.
@@ -23,6 +25,16 @@ def sentence(err: BaseException) -> str:
     if isinstance(err, OSError) and err.filename is not None:
         return f"{err.filename}: {err.strerror or err}"
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def require_course(directory: Path) -> Path:
+    """The course folder named on the command line, its config brought up to date."""
+    folder = _require_course(directory)
+    if upgrade_config(folder):
+        print(f"note: {folder}/nbgrader_config.py named Sourcewise's nbgrader steps by their old "
+              "module paths; they were updated (the old file is kept beside it, "
+              "'.before-upgrade')", file=sys.stderr)
+    return folder
 
 
 def validate(args: argparse.Namespace) -> int:
