@@ -58,14 +58,21 @@ def gain_table(rows: list[StudentGain], maxima: Maxima) -> tuple[list[str], list
     table = []
     for r in rows:
         row: dict[str, Any] = {"student": r.student, "pre_form": r.pre_form,
-                               "post_form": r.post_form, "pre_score": r.pre_score,
-                               "post_score": r.post_score, "max": r.maximum, "gain": r.gain,
-                               "normalised_gain": r.normalised_gain, "reason": r.reason}
+                               "post_form": r.post_form, "pre_score": _round(r.pre_score),
+                               "post_score": _round(r.post_score), "max": r.maximum,
+                               "gain": _round(r.gain),
+                               "normalised_gain": _round(r.normalised_gain), "reason": r.reason}
         for s in names:
-            row[f"pre_{s}"] = r.pre_skills.get(s, 0.0) if r.pre_score is not None else None
-            row[f"post_{s}"] = r.post_skills.get(s, 0.0) if r.post_score is not None else None
+            row[f"pre_{s}"] = (_round(r.pre_skills.get(s, 0.0)) if r.pre_score is not None
+                               else None)
+            row[f"post_{s}"] = (_round(r.post_skills.get(s, 0.0)) if r.post_score is not None
+                                else None)
         table.append(row)
     return columns, table
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:

@@ -59,9 +59,8 @@ def student_gain(student: str, pre: float | None, post: float | None, maximum: f
                            dict(pre_skills or {}), dict(post_skills or {}))
     assert pre is not None and post is not None
     g, why = normalised_gain(pre, post, maximum)
-    return StudentGain(student, pre_form, post_form, pre, post, maximum, round(post - pre, 4),
-                       None if g is None else round(g, 4), why, dict(pre_skills or {}),
-                       dict(post_skills or {}))
+    return StudentGain(student, pre_form, post_form, pre, post, maximum, post - pre, g, why,
+                       dict(pre_skills or {}), dict(post_skills or {}))
 
 
 def mean(values: Sequence[float]) -> float:
