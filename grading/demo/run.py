@@ -192,6 +192,8 @@ def run_demo(out: Path, students: int = 12, jobs: int = 1, *,
     for name, path in [("course folder", course), ("gradebook", course / "gradebook.db"),
                        ("grades (student × lesson)", course / "exports" / "grades.csv"),
                        ("items (student × lesson × item)", course / "exports" / "items.csv"),
+                       ("skills (student × skill)", course / "exports" / "skills.csv"),
+                       ("gains (pre/post skills check)", course / "exports" / "gains.csv"),
                        ("feedback", course / "feedback"),
                        ("grading log", course / "grading-log.jsonl"),
                        ("class report", course / "reports" / "class-report.html")]:

@@ -136,3 +136,14 @@ def assessment_sections(frames: dict[str, Any]) -> list[tuple[str, str, str]]:
         "partial credit). Below 0.2 the item hardly separates stronger from weaker students; "
         "negative means stronger students do worse on it."))
     return sections
+
+
+def write_summaries(course: Path, frames: dict[str, Any]) -> list[Path]:
+    """Each student's one-page skills summary beside their feedback (none without the check)."""
+    from sourcewise.grading.course.results.skills import skill_rows
+    from sourcewise.grading.course.results.skills_summary import write_student_pages
+
+    if "gains" not in frames:
+        return []
+    return write_student_pages(course, frames["gains"], frames["maxima"],
+                               skill_rows(frames["items"]))

@@ -303,6 +303,11 @@ def report_course(directory: Path, out: Path | None = None) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_report(frames, f"Class report: {course.name}"), encoding="utf-8")
     print(f"wrote {path}")
+    from sourcewise.grading.course.results.assessment_report import write_summaries
+
+    pages = write_summaries(course, frames)  # feedback/<student>/skills-summary.html
+    if pages:
+        print(f"wrote {len(pages)} student skills summaries in {course / 'feedback'}")
     return 0
 
 
