@@ -124,7 +124,7 @@ def init_course(directory: Path, students: Sequence[str] = (), db_url: str | Non
         from sourcewise.lessons import lesson_paths
 
         lessons = lesson_paths()
-    if lessons and not explicit:  # the skills check: pre- and post-test, forms A and B
+    if lessons and not explicit and article is None:  # the skills check: pre and post
         from sourcewise.lessons.assessment import assessment_paths
 
         lessons = [*lessons, *assessment_paths()]
