@@ -78,6 +78,9 @@ def article_dir(article_id: str | Path) -> Path:
     folder = SEEDS_DIR / str(article_id)
     if folder.is_dir():
         return folder
+    form = SEEDS_DIR / "assessment" / str(article_id)  # the skills assessment's forms
+    if candidate.name == str(article_id) and (form / "units.json").is_file():
+        return form
     local = Path(LOCAL_ARTICLES) / str(article_id)
     if candidate.name == str(article_id) and (local / "units.json").is_file():
         return local

@@ -123,6 +123,15 @@ def report(args: argparse.Namespace) -> int:
     return report_course(require_course(args.dir), out=args.out)
 
 
+def summary(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.results.self_summary import write_self_summary
+
+    if not Path(args.dir).is_dir():
+        raise CourseError(f"{args.dir} is not a folder: give your working folder with --dir")
+    print(f"wrote {write_self_summary(Path(args.dir))}")
+    return 0
+
+
 def score(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.autograde.score_only import score_course
 

@@ -127,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
     p.add_argument("--out", type=Path, default=None)
 
+    p = _command(sub, "summary", "Self-study: write your skills summary (skills check before "
+                 "and after the lessons) into your working folder.",
+                 "sourcewise summary --dir ./sourcewise-work")
+    p.set_defaults(func=commands.summary)
+    p.add_argument("--dir", type=Path, default=Path("sourcewise-work"),
+                   help="your working folder (default: ./sourcewise-work)")
+
     p = _command(sub, "score", "Score widget answers without kernels (instant class overview).",
                  "sourcewise score ./my-course --out scores.csv")
     p.set_defaults(func=commands.score)

@@ -110,6 +110,7 @@ def init_course(directory: Path, students: Sequence[str] = (), db_url: str | Non
     for it (``article_course``) instead of the seed's hand-written ones.
     """
     course = Path(directory).resolve()
+    explicit = lessons is not None
     if article is not None and lessons is None:
         from sourcewise.lessons.article_folder import prepare_article_course
         from sourcewise.seeds import SeedError
@@ -123,6 +124,10 @@ def init_course(directory: Path, students: Sequence[str] = (), db_url: str | Non
         from sourcewise.lessons import lesson_paths
 
         lessons = lesson_paths()
+    if lessons and not explicit and article is None:  # the skills check: pre and post
+        from sourcewise.lessons.assessment import assessment_paths
+
+        lessons = [*lessons, *assessment_paths()]
     if not lessons:
         print("error: no lesson notebooks found to put in the course", file=sys.stderr)
         return 1

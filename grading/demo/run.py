@@ -66,9 +66,15 @@ def simulate_class(course: Path, plan: Sequence[SimulatedStudent], *, seed: int 
     quirk_lesson = graded[0] if graded else None
     fingerprint = load_article(SEED_ARTICLE).fingerprint
     done: dict[str, dict[str, Any]] = {}
+    from sourcewise.grading.demo.simulated_assessment import simulate_assessments
+
+    for student, what in simulate_assessments(course, plan, seed=seed).items():  # pre, post
+        done.setdefault(student, {})["assessment"] = what
     for student in tqdm(plan, unit="student", desc="simulate", disable=not progress,
                         file=sys.stderr):
         for lesson in sources:
+            if lesson in ("pre", "post"):
+                continue  # written above, each student on their own form
             release = course / "release" / lesson / f"{lesson}.ipynb"
             if not release.exists():
                 continue
@@ -80,11 +86,30 @@ def simulate_class(course: Path, plan: Sequence[SimulatedStudent], *, seed: int 
     return done
 
 
+def _gain_check(course: Path, plan: Sequence[SimulatedStudent], grades: Any, items: Any,
+                lines: list[str]) -> list[tuple[str, bool]]:
+    """Does the report recover the growth the simulation built in (within its interval)?"""
+    from sourcewise.grading.course.results.assessment_report import assessment_frames
+    from sourcewise.grading.demo.simulated_assessment import GROWTH, true_gain
+
+    frames = assessment_frames(course, grades, items)
+    truth = true_gain(course, plan)
+    if "class_gains" not in frames or truth is None:
+        return []
+    measured = frames["class_gains"].mean_gain
+    lines.append(f"  skills check: answer quality grows by {GROWTH:.2f}; built-in gain "
+                 f"{truth:.2f} points; report: {measured.text()} "
+                 f"({frames['class_gains'].missing} without a post-test)")
+    inside = measured.interval is not None and measured.interval[0] <= truth <= measured.interval[1]
+    return [("the report's 95 % interval of the mean gain holds the built-in gain", inside)]
+
+
 def _summary(course: Path, plan: Sequence[SimulatedStudent]) -> tuple[list[str], bool]:
     """Per-student autograded percent next to the simulated quality, and whether it is in order."""
     from sourcewise.grading.course.results.export import course_frames
 
-    grades, _ = course_frames(course)
+    every, items = course_frames(course)
+    grades = every[~every["lesson"].isin(["pre", "post"])]  # the skills check: _gain_check
     totals = grades.groupby("student")[["auto_score", "auto_max"]].sum()
     lines, ok = [], True
     scored = []
@@ -108,6 +133,7 @@ def _summary(course: Path, plan: Sequence[SimulatedStudent]) -> tuple[list[str],
     in_order = all(a[1] >= b[1] for a, b in itertools.pairwise(ordered))
     checks.append(("scores follow answer quality (perfect ≥ strong ≥ middling ≥ weak ≥ empty)",
                    in_order))
+    checks += _gain_check(course, plan, every, items, lines)
     for text, passed in checks:
         lines.append(f"  {'✓' if passed else '✗'} {text}")
         ok = ok and passed
@@ -166,6 +192,8 @@ def run_demo(out: Path, students: int = 12, jobs: int = 1, *,
     for name, path in [("course folder", course), ("gradebook", course / "gradebook.db"),
                        ("grades (student × lesson)", course / "exports" / "grades.csv"),
                        ("items (student × lesson × item)", course / "exports" / "items.csv"),
+                       ("skills (student × skill)", course / "exports" / "skills.csv"),
+                       ("gains (pre/post skills check)", course / "exports" / "gains.csv"),
                        ("feedback", course / "feedback"),
                        ("grading log", course / "grading-log.jsonl"),
                        ("class report", course / "reports" / "class-report.html")]:

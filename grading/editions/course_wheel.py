@@ -14,12 +14,14 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from sourcewise.grading.editions.manifest import article_files, code_files
+from sourcewise.grading.editions.manifest import article_files, article_folders, code_files
 from sourcewise.grading.editions.wheel import wheel_bytes, wheel_name
 from sourcewise.grading.task_keys import calibration_claims, matrix_claims
+from sourcewise.lessons.assessment import assessment_paths
 from sourcewise.lessons.lesson_cells import graded_cells
 from sourcewise.seeds import load_key
-from sourcewise.seeds.article import SEED_ARTICLE, SEEDS_DIR
+from sourcewise.seeds.article import SEED_ARTICLE
+from sourcewise.seeds.forms import FORMS_FOLDER
 from sourcewise.seeds.key import PUBLIC_KEY_FILE, public_key_data
 from sourcewise.seeds.records import RECORD_ANSWER_FIELDS
 
@@ -64,7 +66,8 @@ def _cell_claims(lesson: Path, grade_id: str, article_id: str) -> list[str]:
         meta = nbgrader_meta(cell)
         if meta is not None and meta.grade_id == grade_id:
             spec = cell.get("metadata", {}).get("sourcewise", {})
-            if spec.get("article", DEFAULT_ARTICLE) != article_id:
+            # A skills-check cell serves both forms: it lists them instead of one article.
+            if article_id not in spec.get("forms", [spec.get("article", DEFAULT_ARTICLE)]):
                 return []
             claims = spec.get("claims")
             return [c for c in claims if isinstance(c, str)] if isinstance(claims, list) else []
@@ -80,16 +83,19 @@ def package_files(lessons: Iterable[Path], articles: Iterable[Path] = ()) -> dic
     lessons = list(lessons)
     files = {name: path.read_bytes() for name, path in code_files().items()}
     files["sourcewise/seeds/edition.json"] = json.dumps({"edition": "course"}).encode()
-    seeds_folders = sorted(p for p in SEEDS_DIR.iterdir() if (p / "article.txt").exists())
-    for folder in [*seeds_folders, *(Path(a) for a in articles)]:
-        prefix = f"sourcewise/seeds/{_article_id(folder)}"
+    packaged = article_folders()  # the seed articles and the skills check's forms
+    folders = [*((f"sourcewise/seeds/{inside}", folder) for inside, folder in packaged.items()),
+               *((f"sourcewise/seeds/{_article_id(Path(a))}", Path(a)) for a in articles)]
+    forms = {folder for inside, folder in packaged.items() if inside.startswith(FORMS_FOLDER)}
+    for prefix, folder in folders:
         for name, path in article_files("course", folder).items():
             stripped = STRIPPED.get(name.split("/")[0], ())
             files[f"{prefix}/{name}"] = (_without(path, stripped) if stripped
                                          else path.read_bytes())
         if (folder / "key.json").exists():
             key = load_key(folder, validate=False)
-            shown = claims_shown(lessons, folder)
+            shown = claims_shown([*lessons, *assessment_paths()] if folder in forms else lessons,
+                                 folder)
             claim_ids = [c for ids in shown.values() for c in ids]
             public = public_key_data(key, claim_ids, shown)
             files[f"{prefix}/{PUBLIC_KEY_FILE}"] = json.dumps(

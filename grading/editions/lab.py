@@ -173,6 +173,11 @@ def open_lab(directory: Path = Path("sourcewise-work"), no_browser: bool = False
         except Exception as err:  # an unkeyed or broken article: say so, start nothing
             print(f"error: {err}", file=sys.stderr)
             return 1
+    if lessons is None:  # the seven lessons and the skills check (pre, post: forms A and B)
+        from sourcewise.lessons import lesson_paths
+        from sourcewise.lessons.assessment import assessment_paths
+
+        lessons = [*lesson_paths(), *assessment_paths()]
     try:
         versions = student_versions(lessons, cache)
     except Exception as err:  # nbgrader refused a lesson: say which, start nothing

@@ -27,6 +27,9 @@ ARTICLE_FILES: dict[str, tuple[str, ...]] = {
              "records/*.json", "accounts/*.json"),
 }
 EDITIONS = tuple(ARTICLE_FILES)
+# Article folders of the seeds package that both editions ship: the seed articles, and the two
+# forms of the skills check (constructed texts) under ``assessment/``.
+ARTICLE_FOLDERS = ("*", "assessment/*")
 
 
 def package_dir(name: str) -> Path:
@@ -58,3 +61,10 @@ def article_files(edition: str, folder: Path) -> dict[str, Path]:
         raise ValueError(f"unknown edition {edition!r}; editions: {', '.join(EDITIONS)}")
     return {path.relative_to(folder).as_posix(): path
             for path in _matches(Path(folder), ARTICLE_FILES[edition])}
+
+
+def article_folders() -> dict[str, Path]:
+    """The packaged article folders every student edition ships, by path inside ``seeds``."""
+    root = package_dir("seeds")
+    return {folder.relative_to(root).as_posix(): folder for pattern in ARTICLE_FOLDERS
+            for folder in sorted(root.glob(pattern)) if (folder / "article.txt").is_file()}

@@ -89,7 +89,8 @@ def core_cells(nb: dict) -> Iterator[dict]:
         yield cell
 
 
-def estimate(path: Path) -> Estimate:
+def estimate(path: Path, article: str = "isis-morale-2014") -> Estimate:
+    """The estimate of one notebook; ``article``: the text its widgets show (a form)."""
     sys.path.insert(0, str(ROOT))
     from sourcewise.grading.task_keys import calibration_claims, matrix_claims, task_key
     from sourcewise.seeds import load_accounts, load_article, load_key
@@ -98,9 +99,13 @@ def estimate(path: Path) -> Estimate:
     header = source(nb["cells"][0])
     match = re.search(r"About (\d+)(?:–(\d+))? minutes", header)
     stated = (int(match.group(1)), int(match.group(2) or match.group(1))) if match else None
-    est = Estimate(path.stem, stated)
-    key = load_key("isis-morale-2014", validate=False)
-    article_words = words(load_article("isis-morale-2014").text)
+    est = Estimate(path.stem if article == "isis-morale-2014" else f"{path.stem} ({article})",
+                   stated)
+    key = load_key(article, validate=False)
+    article_words = words(load_article(article).text)
+    # A skills check asks for no "Check my answer" round: it measures, it does not teach.
+    check = 0 if (nb.get("metadata", {}).get("sourcewise") or {}).get("assessment") \
+        else SECONDS_PER_CHECK
     shows_article = False
     for cell in core_cells(nb):
         text = source(cell)
@@ -115,12 +120,12 @@ def estimate(path: Path) -> Estimate:
             shows_article = True
             task = re.search(r'task="([^"]+)"', text)
             if task:
-                spans = [s for s in task_key(task.group(1))["spans"]
+                spans = [s for s in task_key(task.group(1), article)["spans"]
                          if s.get("role") != "ignore" and s.get("required", True)]
                 units = 'mode="units"' in text
                 est.add("widget items", len(spans) * (SECONDS_PER_UNIT_ITEM if units
                                                       else SECONDS_PER_SPAN_ITEM))
-                est.add("checking and reading feedback", SECONDS_PER_CHECK)
+                est.add("checking and reading feedback", check)
             elif 'mode="units"' in text:
                 est.add("widget items", 15 * SECONDS_PER_UNIT_LABEL)
             else:  # an ungraded practice: about ten short phrases to mark
@@ -129,24 +134,24 @@ def estimate(path: Path) -> Estimate:
             claims = re.findall(r'"(C\d\d)"', text)
             sources = [s for s in key.sources if s["type"] != "writer"]
             est.add("widget items", (len(claims) + 2 * len(sources)) * SECONDS_PER_CHOICE_ITEM)
-            est.add("checking and reading feedback", 2 * SECONDS_PER_CHECK)
+            est.add("checking and reading feedback", 2 * check)
         if "lesson.comparison(" in text and "task=" in text and "heatmap" not in text:
             accounts = load_accounts("isis-morale-2014")
             est.add("widget items", len(matrix_claims(key)) * len(accounts)
                     * SECONDS_PER_CHOICE_ITEM)
             est.add("reading prose", sum(words(a.text) for a in accounts) * 60 / READING_WPM)
-            est.add("checking and reading feedback", SECONDS_PER_CHECK)
+            est.add("checking and reading feedback", check)
         if "lesson.search(" in text and "task=" in text:
             from sourcewise.seeds.records import load_records
 
             task = re.search(r'task="([^"]+)"', text).group(1)
-            items = task_key(task)["items"]
+            items = task_key(task, article)["items"]
             claims = {i.split("|")[0] for i in items} - {"original"}
             est.add("widget items", len(items) * SECONDS_PER_CHOICE_ITEM
                     + (len(claims) + 1) * SECONDS_PER_SEARCH)
             est.add("reading prose", sum(words(r.data["summary"]) for r in
-                                         load_records("isis-morale-2014")) * 60 / READING_WPM)
-            est.add("checking and reading feedback", SECONDS_PER_CHECK)
+                                         load_records(article)) * 60 / READING_WPM)
+            est.add("checking and reading feedback", check)
         if "lesson.confidence(" in text and "claim_ids" in text and "views" not in text \
                 and "view = " not in text:
             est.add("widget items", len(calibration_claims(key)) * SECONDS_PER_SLIDER_ITEM)
@@ -165,11 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--detail", action="store_true", help="show the parts of each estimate")
     args = parser.parse_args(argv)
-    print(f"{'lesson':<18} {'estimate':>9} {'stated':>8}")
-    for path in sorted((ROOT / "lessons").glob("*.ipynb")):
-        est = estimate(path)
+    print(f"{'lesson':<26} {'estimate':>9} {'stated':>8}")
+    from sourcewise.seeds.forms import FORMS
+
+    runs = [(path, "isis-morale-2014") for path in sorted((ROOT / "lessons").glob("*.ipynb"))]
+    runs += [(path, form) for path in sorted((ROOT / "lessons" / "assessment").glob("*.ipynb"))
+             for form in FORMS.values()]
+    for path, article in runs:
+        est = estimate(path, article)
         stated = "–".join(str(n) for n in dict.fromkeys(est.stated)) if est.stated else "none"
-        print(f"{est.lesson:<18} {est.minutes:>6.1f} min {stated:>6} min")
+        print(f"{est.lesson:<26} {est.minutes:>6.1f} min {stated:>6} min")
         if args.detail:
             for part, seconds in sorted(est.parts.items(), key=lambda p: -p[1]):
                 print(f"    {part:<32} {seconds / 60:5.1f} min")

@@ -28,6 +28,7 @@ from sourcewise.grading.answer_bundle import read_bundle
 from sourcewise.grading.editions.lite.pyodide_runtime import PRELOAD, normalise
 from sourcewise.grading.editions.lite.site import TRANSFER_NOTEBOOK
 from sourcewise.lessons import lesson_paths
+from sourcewise.lessons.assessment import assessment_paths
 from sourcewise.seeds import load_article
 
 pytestmark = [pytest.mark.lite, pytest.mark.slow]
@@ -82,7 +83,8 @@ def test_the_site_holds_every_file_its_lock_names_and_nothing_for_instructors(
         names = set(stdlib.namelist())
     assert {"sitecustomize.py", "json/__init__.pyc", "asyncio/__init__.pyc"} <= names
     lessons = {p.name for p in (site / "files").glob("*.ipynb")}
-    assert lessons == {p.name for p in lesson_paths()} | {TRANSFER_NOTEBOOK}
+    assert lessons == ({p.name for p in [*lesson_paths(), *assessment_paths()]}
+                       | {TRANSFER_NOTEBOOK})  # the seven lessons and the skills check
     assert not list(site.rglob("*nbgrader*")), "an instructor tool in the site"
 
 

@@ -34,6 +34,7 @@ from sourcewise.grading.course.graded_notebook import NotebookBuilder, set_score
 from sourcewise.grading.course.submission_files import copy_screened, screen
 from sourcewise.grading.course.submission_result import ItemOutcome, SubmissionResult
 from sourcewise.grading.item_grading import explain, is_empty, score_task
+from sourcewise.lessons.assessment import form_cells
 from sourcewise.lessons.lesson_cells import (
     GradedCell,
     graded_cells,
@@ -101,7 +102,7 @@ class LessonGrader:
         folder = self.course / "submitted" / student / self.lesson
         answers, _ = self._read_answers(folder, screen(folder).files)
         scores = {}
-        for cell in self.cells:
+        for cell in form_cells(self.cells, student, self.lesson):
             if cell.autograded and cell.key is not None and cell.kind and cell.question:
                 item = self._score_cell(cell, answers, {"cells": []}, False)
                 scores[cell.grade_id] = (item.score or 0.0, item.explanation)
@@ -132,7 +133,7 @@ class LessonGrader:
             notes.append(answer_note)
 
         items = []
-        for cell in self.cells:
+        for cell in form_cells(self.cells, student, self.lesson):  # skills check: its form
             item = self._score_cell(cell, answers, notebook, submitted is None)
             if answers.problem and cell.kind is not None and cell.autograded:
                 item.event, item.reason = "zeroed", answer_note

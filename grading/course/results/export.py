@@ -120,6 +120,9 @@ def export_course(directory: Path, out: Path | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     grades.to_csv(folder / "grades.csv", index=False)
     items.to_csv(folder / "items.csv", index=False)
+    from sourcewise.grading.course.results.assessment_export import write_assessment_csvs
+
+    more = write_assessment_csvs(course, grades, items, folder)  # skills.csv, gains.csv
     print(f"wrote {folder / 'grades.csv'} ({len(grades)} rows) and {folder / 'items.csv'} "
-          f"({len(items)} rows)")
+          f"({len(items)} rows)" + "".join(f"; {m}" for m in more))
     return 0

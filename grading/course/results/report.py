@@ -148,11 +148,14 @@ def student_table(grades: Any) -> Any:
 def report_frames(directory: Path) -> dict[str, Any]:
     """Every table of the report as a pandas DataFrame, keyed by name."""
     from sourcewise.grading.course.results.answer_items import key_item_frame
+    from sourcewise.grading.course.results.assessment_report import assessment_frames
     from sourcewise.grading.course.results.export import course_frames
 
     grades, items = course_frames(Path(directory))
     key_items = key_item_frame(Path(directory))
-    return frames_from(grades, items, key_items)
+    frames = frames_from(grades, items, key_items)
+    frames.update(assessment_frames(Path(directory), grades, items))  # skills check, gains
+    return frames
 
 
 def frames_from(grades: Any, items: Any, key_items: Any) -> dict[str, Any]:
@@ -275,6 +278,9 @@ def render_report(frames: dict[str, Any], title: str = "Class report") -> str:
         ("Students", html_table(frames["students"]),
          "Percent of each lesson's points. Click a column header to sort."),
     ]
+    from sourcewise.grading.course.results.assessment_report import assessment_sections
+
+    sections += assessment_sections(frames)
     body = "".join(f"<section><h2>{html.escape(name)}</h2>"
                    + (f'<p class="note">{html.escape(note)}</p>' if note else "")
                    + content + "</section>" for name, content, note in sections)
@@ -297,6 +303,11 @@ def report_course(directory: Path, out: Path | None = None) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_report(frames, f"Class report: {course.name}"), encoding="utf-8")
     print(f"wrote {path}")
+    from sourcewise.grading.course.results.assessment_report import write_summaries
+
+    pages = write_summaries(course, frames)  # feedback/<student>/skills-summary.html
+    if pages:
+        print(f"wrote {len(pages)} student skills summaries in {course / 'feedback'}")
     return 0
 
 

@@ -34,10 +34,9 @@ from sourcewise.grading.editions.lite.pyodide_runtime import (
     read_lock,
     write_pyodide,
 )
-from sourcewise.grading.editions.manifest import article_files, code_files
+from sourcewise.grading.editions.manifest import article_files, article_folders, code_files
 from sourcewise.grading.editions.my_answers_page import TRANSFER_NOTEBOOK, transfer_notebook
 from sourcewise.grading.editions.wheel import wheel_bytes, wheel_name
-from sourcewise.seeds.article import SEEDS_DIR
 
 PYODIDE_KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 
@@ -80,9 +79,9 @@ def sourcewise_files() -> dict[str, bytes]:
     """Files of the full self-study edition for the browser: articles with keys, scoring,
     widgets; no instructor tools, no source lessons, no pandas/plotly requirement."""
     files = {name: path.read_bytes() for name, path in code_files().items()}
-    for folder in sorted(p for p in SEEDS_DIR.iterdir() if (p / "article.txt").exists()):
+    for inside, folder in article_folders().items():  # seed articles and skills-check forms
         for name, path in article_files("lite", folder).items():
-            files[f"sourcewise/seeds/{folder.name}/{name}"] = path.read_bytes()
+            files[f"sourcewise/seeds/{inside}/{name}"] = path.read_bytes()
     return files
 
 
@@ -120,6 +119,11 @@ def write_lessons(files: Path, lessons: Sequence[Path] | None, cache: Path | Non
     from sourcewise.lessons.student_versions import student_versions
 
     (files / "answers").mkdir(parents=True, exist_ok=True)
+    if lessons is None:  # the seven lessons and the skills check (pre, post)
+        from sourcewise.lessons import lesson_paths
+        from sourcewise.lessons.assessment import assessment_paths
+
+        lessons = [*lesson_paths(), *assessment_paths()]
     versions = student_versions(lessons, cache)
     for stem, built in versions.items():
         (files / f"{stem}.ipynb").write_text(json.dumps(lite_lesson(built), indent=1),
