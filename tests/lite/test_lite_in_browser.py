@@ -183,3 +183,15 @@ def test_a_browser_that_gives_no_storage_is_told_before_any_work_is_lost(served:
     text, blocked = in_thread(scenario)
     assert not blocked, f"the site asked for outside addresses: {blocked}"
     assert "This page cannot keep your answers" in text and "my-answers.ipynb" in text, text
+
+
+def test_the_lite_benchmark_runs_on_the_built_site(site: Path) -> None:
+    """Smoke run of tests/bench/bench_lite.py with tiny arguments (its figures are for people)."""
+    import subprocess
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "bench_lite.py"
+    done = subprocess.run([sys.executable, str(bench), "--site", str(site), "--visits", "1",
+                           "--checks", "1"], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "site size:" in done.stdout and "visit 1:" in done.stdout, done.stdout
