@@ -100,9 +100,21 @@ def feedback(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from sourcewise.grading.course.results.export import export_course
+    if args.lms is None:
+        if args.roster is not None:
+            raise CourseError("--roster goes with --lms canvas or --lms moodle")
+        from sourcewise.grading.course.results.export import export_course
 
-    return export_course(require_course(args.dir), out=args.out)
+        return export_course(require_course(args.dir), out=args.out)
+    from sourcewise.grading.course.lms.import_file import write_import_file
+
+    if args.roster is None:
+        raise CourseError(f"--lms {args.lms} needs --roster FILE: the roster or gradebook CSV "
+                          "exported from the LMS, which says who each student is there")
+    summary = write_import_file(require_course(args.dir), args.lms, args.roster, out=args.out,
+                                match=args.match, missing_as_zero=args.missing_as_zero)
+    print("\n".join(summary.lines()))
+    return 0
 
 
 def report(args: argparse.Namespace) -> int:

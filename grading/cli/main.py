@@ -115,11 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=commands.feedback)
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
 
-    p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item).",
-                 "sourcewise export ./my-course --out ./exports")
+    p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item), "
+                 "or with --lms the LMS's own gradebook import file.",
+                 "sourcewise export ./my-course --lms canvas --roster canvas-gradebook.csv")
     p.set_defaults(func=commands.export)
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
     p.add_argument("--out", type=Path, default=None, help="folder for the CSV files")
+    p.add_argument("--lms", choices=("canvas", "moodle"), default=None,
+                   help="write the gradebook import file of this LMS (needs --roster)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="the roster/gradebook CSV exported from the LMS")
+    p.add_argument("--match", choices=("login", "sis", "email"), default="login",
+                   help="the roster field that equals the nbgrader student id (default login)")
+    p.add_argument("--missing-as-zero", action="store_true",
+                   help="write 0 for a lesson never handed in (default: the LMS's no grade)")
 
     p = _command(sub, "report", "Write the class report: one self-contained HTML file.",
                  "sourcewise report ./my-course --out report.html")
