@@ -1,10 +1,6 @@
 """Gradebook import files for Canvas and Moodle, from rosters in each LMS's own export layout.
 
-The course is real (nbgrader, autograded); the expected cells are worked out by hand from the
-fixture lesson: 4 + 3 + 2 points of widget tasks and 2 points for a written answer (11 in
-all). Aalto answers everything right and gets 2 for the written answer (11), Brook answers
-nothing and gets 0 for it (a real 0), Chen's written answer waits for a person, Dana never
-handed in, and Eve is in the gradebook but not in the LMS.
+The course is real (nbgrader, autograded); ``lms_course`` says who scored what and why.
 """
 
 from __future__ import annotations
@@ -14,14 +10,13 @@ import io
 from pathlib import Path
 
 import pytest
-from course_builder import LESSON, make_course, submit
+from course_builder import LESSON
+from lms_course import lms_course
 
 from sourcewise.grading.cli.main import main
 from sourcewise.grading.course.course_errors import CourseError
 from sourcewise.grading.course.lms.import_file import write_import_file
 from sourcewise.grading.course.lms.roster import RosterError, read_roster
-from sourcewise.grading.course.nbgrader_env import gradebook
-from sourcewise.grading.demo.simulated_class import SimulatedStudent
 
 pytestmark = pytest.mark.nbgrader
 
@@ -52,21 +47,7 @@ MOODLE_ROSTER = (
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from sourcewise.grading.course.autograde.run import autograde_course
-
-    root = tmp_path_factory.mktemp("lms")
-    course = make_course(root, ["aalto", "brook", "chen", "dana", "eve"])
-    for sid, quality in (("aalto", 1.0), ("brook", 0.0), ("chen", 0.6)):
-        submit(course, SimulatedStudent(sid, quality))
-    autograde_course(course, progress=False)
-    with gradebook(course) as gb:  # what formgrader does when a person grades the answer
-        for sid, points in (("aalto", 2.0), ("brook", 0.0)):
-            for grade in gb.find_submission_notebook(LESSON, LESSON, sid).grades:
-                if grade.needs_manual_grade:
-                    grade.manual_score = points
-                    grade.needs_manual_grade = False
-        gb.db.commit()
-    return course
+    return lms_course(tmp_path_factory.mktemp("lms"))
 
 
 def _write(folder: Path, name: str, text: str, *, encoding: str = "utf-8",
