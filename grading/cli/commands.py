@@ -118,8 +118,9 @@ def lms_keygen(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.lms.lti_keys import generate_key
 
     jwk = generate_key(args.key)
-    print(f"wrote the private key {args.key} (mode 600) and its public key "
-          f"{args.key.with_suffix('.jwks.json')}; register this public JWK with the LMS:")
+    print(f"wrote the private key {args.key} (mode 600) and its public key as "
+          f"{args.key.with_suffix('.jwks.json')} and {args.key.with_suffix('.pub.pem')}; "
+          "register this public JWK with the LMS (Moodle takes the .pub.pem):")
     print(json.dumps(jwk, indent=1))
     return 0
 

@@ -120,6 +120,9 @@ def test_cli_push_exits_1_and_names_the_failure(setup, capsys):
     assert main(["lms", "push", str(course), "--lti", str(registration)]) == 1
     said = capsys.readouterr().out
     assert "3 already up to date" in said and "FAILED eve (90-fixture)" in said
+    assert main(["autograde", str(course), "--lms-push", "--lti", str(registration)]) == 1
+    said = capsys.readouterr().out
+    assert "3 already up to date" in said and "FAILED eve (90-fixture)" in said
 
 
 def test_keys_a_student_could_reach_are_refused(setup, tmp_path):
@@ -135,5 +138,7 @@ def test_keys_a_student_could_reach_are_refused(setup, tmp_path):
             load_registration(registration, course=course)
     finally:
         os.chmod(registration, 0o600)
+    assert "BEGIN PUBLIC KEY" in (registration.parent / "lti-key.pub.pem").read_text()
+    assert oct((registration.parent / "lti-key.pem").stat().st_mode & 0o777) == "0o600"
     with pytest.raises(CourseError, match="never overwritten"):
         generate_key(registration.parent / "lti-key.pem")

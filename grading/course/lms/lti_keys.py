@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from sourcewise.grading.atomic_write import write_json_atomic
+from sourcewise.grading.atomic_write import write_bytes_atomic, write_json_atomic
 from sourcewise.grading.course.course_errors import CourseError
 
 REQUIRED = ("issuer", "client_id", "deployment_id", "token_url", "lineitems_url",
@@ -103,8 +103,9 @@ def public_jwk(private_pem: str) -> dict[str, str]:
 
 
 def generate_key(path: Path) -> dict[str, str]:
-    """Write a new RSA key to ``path`` (mode 0600; an existing key is never replaced) and
-    return its public JWK, and write that beside it as ``<name>.jwks.json``."""
+    """Write a new RSA key to ``path`` (mode 0600; an existing key is never replaced), its
+    public half beside it as ``<name>.jwks.json`` (Canvas: "Public JWK") and ``<name>.pub.pem``
+    (Moodle: "RSA key"), and return the public JWK."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -122,5 +123,7 @@ def generate_key(path: Path) -> dict[str, str]:
         os.fsync(handle.fileno())
     jwk = public_jwk(pem.decode("ascii"))
     write_json_atomic(path.with_suffix(".jwks.json"), {"keys": [jwk]})
+    write_bytes_atomic(path.with_suffix(".pub.pem"), key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
     return jwk
 
