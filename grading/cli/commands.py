@@ -101,8 +101,40 @@ def course_build(args: argparse.Namespace) -> int:
 def autograde(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.autograde.run import autograde_course
 
-    return autograde_course(require_course(args.dir), jobs=args.jobs, lessons=args.lesson,
-                            force=args.force, execute=args.execute)
+    course = require_course(args.dir)
+    code = autograde_course(course, jobs=args.jobs, lessons=args.lesson, force=args.force,
+                            execute=args.execute)
+    if args.lms_push:
+        code = max(code, _push(course, args.lti, args.lesson))
+    return code
+
+
+def _push(course: Path, registration: Path | None, lessons: list[str] | None) -> int:
+    from sourcewise.grading.course.lms.ags_client import AgsClient
+    from sourcewise.grading.course.lms.lti_keys import load_registration
+    from sourcewise.grading.course.lms.push import push_course
+
+    report = push_course(course, AgsClient(load_registration(registration, course=course)),
+                         lessons=lessons)
+    print("\n".join(report.lines()))
+    return 1 if report.failed else 0
+
+
+def lms_push(args: argparse.Namespace) -> int:
+    return _push(require_course(args.dir), args.lti, args.lesson)
+
+
+def lms_keygen(args: argparse.Namespace) -> int:
+    import json
+
+    from sourcewise.grading.course.lms.lti_keys import generate_key
+
+    jwk = generate_key(args.key)
+    print(f"wrote the private key {args.key} (mode 600) and its public key as "
+          f"{args.key.with_suffix('.jwks.json')} and {args.key.with_suffix('.pub.pem')}; "
+          "register this public JWK with the LMS (Moodle takes the .pub.pem):")
+    print(json.dumps(jwk, indent=1))
+    return 0
 
 
 def feedback(args: argparse.Namespace) -> int:
@@ -112,9 +144,21 @@ def feedback(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from sourcewise.grading.course.results.export import export_course
+    if args.lms is None:
+        if args.roster is not None:
+            raise CourseError("--roster goes with --lms canvas or --lms moodle")
+        from sourcewise.grading.course.results.export import export_course
 
-    return export_course(require_course(args.dir), out=args.out)
+        return export_course(require_course(args.dir), out=args.out)
+    from sourcewise.grading.course.lms.import_file import write_import_file
+
+    if args.roster is None:
+        raise CourseError(f"--lms {args.lms} needs --roster FILE: the roster or gradebook CSV "
+                          "exported from the LMS, which says who each student is there")
+    summary = write_import_file(require_course(args.dir), args.lms, args.roster, out=args.out,
+                                match=args.match, missing_as_zero=args.missing_as_zero)
+    print("\n".join(summary.lines()))
+    return 0
 
 
 def report(args: argparse.Namespace) -> int:

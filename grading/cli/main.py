@@ -109,17 +109,30 @@ def build_parser() -> argparse.ArgumentParser:
                         "widget tasks are still scored from the answers file")
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--lms-push", action="store_true",
+                   help="then post the scores to the LMS through LTI (as 'sourcewise lms push')")
+    p.add_argument("--lti", type=Path, default=None,
+                   help="the LTI registration file (default ~/.config/sourcewise/lti.json)")
 
     p = _command(sub, "feedback", "Write feedback HTML per student, with the key's rationales.",
                  "sourcewise feedback ./my-course")
     p.set_defaults(func=commands.feedback)
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
 
-    p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item).",
-                 "sourcewise export ./my-course --out ./exports")
+    p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item), "
+                 "or with --lms the LMS's own gradebook import file.",
+                 "sourcewise export ./my-course --lms canvas --roster canvas-gradebook.csv")
     p.set_defaults(func=commands.export)
     p.add_argument("dir", type=Path, nargs="?", default=Path("."))
     p.add_argument("--out", type=Path, default=None, help="folder for the CSV files")
+    p.add_argument("--lms", choices=("canvas", "moodle"), default=None,
+                   help="write the gradebook import file of this LMS (needs --roster)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="the roster/gradebook CSV exported from the LMS")
+    p.add_argument("--match", choices=("login", "sis", "email"), default="login",
+                   help="the roster field that equals the nbgrader student id (default login)")
+    p.add_argument("--missing-as-zero", action="store_true",
+                   help="write 0 for a lesson never handed in (default: the LMS's no grade)")
 
     p = _command(sub, "report", "Write the class report: one self-contained HTML file.",
                  "sourcewise report ./my-course --out report.html")
@@ -153,6 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true",
                    help="replace an existing submission (the old one is moved to "
                         "submitted-replaced/, never deleted)")
+
+    lms = _command(sub, "lms", "Grades to the LMS through LTI 1.3 (Assignment and Grade "
+                   "Services).", "sourcewise lms push ./my-course")
+    lms.set_defaults(func=_help_of(lms))
+    msub = lms.add_subparsers(dest="lms_command", metavar="STEP")
+    p = _command(msub, "push", "Post each lesson's scores to the LMS's line items (one per "
+                 "lesson, made once); a second push changes nothing.",
+                 "sourcewise lms push ./my-course --lti ~/.config/sourcewise/lti.json")
+    p.set_defaults(func=commands.lms_push)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("--lti", type=Path, default=None,
+                   help="the LTI registration file (default ~/.config/sourcewise/lti.json)")
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p = _command(msub, "keygen", "Make the tool's signing key (mode 600) and print the public "
+                 "key to register in the LMS.",
+                 "sourcewise lms keygen ~/.config/sourcewise/lti-key.pem")
+    p.set_defaults(func=commands.lms_keygen)
+    p.add_argument("key", type=Path, help="where to write the private key (never replaced)")
 
     lite = _command(sub, "lite", "The self-study edition in the browser (JupyterLite, no install).",
                     "sourcewise lite build --out ./sourcewise-lite")

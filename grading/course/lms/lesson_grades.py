@@ -1,0 +1,68 @@
+"""Each student's grade per lesson as the LMS should see it: a score, "no grade yet", or missing.
+
+The numbers are the gradebook's, read through ``results.export.course_frames`` (the same rows
+``grades.csv`` holds); this module only decides what each LMS cell says. A lesson whose
+written answers still wait for a person is left without a grade (a part score would look
+final), and a lesson never handed in is "no grade" unless the instructor asks for 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GRADED, WAITING, MISSING = "graded", "waiting for manual grading", "not submitted"
+
+
+@dataclass(frozen=True)
+class LessonGrade:
+    """One student's result in one lesson, as recorded in the gradebook."""
+
+    student: str
+    lesson: str
+    state: str  # GRADED, WAITING or MISSING
+    score: float
+    max_score: float
+    needs_manual: int  # written answers not graded yet
+
+
+@dataclass
+class CourseGrades:
+    """Every student × lesson of a course, and each lesson's maximum."""
+
+    lessons: list[str]
+    maxima: dict[str, float]
+    students: list[str]
+    grades: dict[tuple[str, str], LessonGrade] = field(default_factory=dict)
+
+
+def course_grades(course: Path) -> CourseGrades:
+    """The gradebook's lesson grades (registered students × every lesson of the course)."""
+    from sourcewise.grading.course.results.export import course_frames
+
+    frame, _ = course_frames(course)
+    lessons = list(dict.fromkeys(frame["lesson"]))
+    result = CourseGrades(lessons, {}, sorted(set(frame["student"])))
+    for row in frame.itertuples(index=False):
+        state = (MISSING if row.status == "not submitted"
+                 else WAITING if int(row.needs_manual) else GRADED)
+        result.grades[(row.student, row.lesson)] = LessonGrade(
+            row.student, row.lesson, state, float(row.score), float(row.max_score),
+            int(row.needs_manual))
+        result.maxima[row.lesson] = max(result.maxima.get(row.lesson, 0.0), float(row.max_score))
+    return result
+
+
+def cell_text(grade: LessonGrade | None, *, no_grade: str, missing_as_zero: bool) -> str:
+    """What the LMS cell says: the score, or the LMS's "no grade" (0 for missing on request)."""
+    if grade is None or grade.state == WAITING:
+        return ""
+    if grade.state == MISSING:
+        return "0" if missing_as_zero else no_grade
+    return number(grade.score)
+
+
+def number(value: float) -> str:
+    """A score as an LMS reads it: a dot for decimals, no trailing zeros, two places at most."""
+    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
