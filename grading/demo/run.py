@@ -17,9 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sourcewise.seeds.article import SEED_ARTICLE
-
 from sourcewise.grading.demo.simulated_class import SimulatedStudent, class_plan, write_submission
+from sourcewise.seeds.article import SEED_ARTICLE
 
 DEMO_MARKER = ".sourcewise-demo"
 
@@ -56,9 +55,8 @@ def simulate_class(course: Path, plan: Sequence[SimulatedStudent], *, seed: int 
     """Write every simulated student's submission of every built lesson; returns mishaps."""
     from tqdm import tqdm
 
-    from sourcewise.seeds import load_article
-
     from sourcewise.lessons.lesson_cells import graded_cells, lesson_sources
+    from sourcewise.seeds import load_article
 
     sources = lesson_sources(course)
     cells = {lesson: graded_cells(path) for lesson, path in sources.items()}
@@ -145,10 +143,10 @@ def run_demo(out: Path, students: int = 12, jobs: int = 1, *,
              progress: bool = True) -> int:
     """Run the instructor flow on ``students`` simulated students in the course folder ``out``."""
     from sourcewise.grading.course.autograde.run import autograde_course
-    from sourcewise.grading.course.results.report import report_course
     from sourcewise.grading.course.course_folder import DEFAULT_TIMEOUT, build_course, init_course
     from sourcewise.grading.course.results.export import export_course
     from sourcewise.grading.course.results.feedback import feedback_course
+    from sourcewise.grading.course.results.report import report_course
 
     course = Path(out).resolve()
     problem = _prepare_folder(course)
