@@ -219,3 +219,22 @@ def test_queue_file_is_plain_json(course: Path) -> None:
     data = json.loads((course / ".sourcewise-service" / "queue.json").read_text())
     assert data["submissions"][folder.name]["status"] == "queued"
     assert data["submissions"][folder.name]["student"] == "amy"
+
+
+def test_with_before_duedate_the_last_submission_before_the_due_date_counts(course: Path
+                                                                           ) -> None:
+    """With ``CollectApp.before_duedate`` and a due date, an on-time empty submission and a
+    late perfect one: the on-time one is graded, the late one is set aside (kept on disk)."""
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.CollectApp.before_duedate = True\n")
+    with gradebook(course) as gb:
+        gb.update_or_create_assignment(LESSON, duedate=(START + timedelta(minutes=10))
+                                       .replace(tzinfo=None))
+    on_time = hand_in(course, "ben", 0.0, minutes=5)
+    late = hand_in(course, "ben", 1.0, minutes=20)
+    service = GradingService(course)
+    service.drain()
+    service.close()
+    assert statuses(course) == {on_time.name: "graded", late.name: "superseded"}
+    assert set(auto_scores(course, "ben").values()) == {0.0}
+    assert late.exists()

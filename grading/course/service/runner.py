@@ -120,18 +120,26 @@ class GradingService:
         waiting = [e for e in self.queue.queued() if (e.student, e.lesson) == pair]
         if not waiting:
             return
+        counts = self.queue.graded_timestamp(student, lesson)
+        due = self.duedates.get(lesson)
+        if due is not None:
+            # CollectApp.before_duedate: the last submission before the due date counts when
+            # there is one; a later one stays on disk, set aside.
+            deadline = due.isoformat()
+            on_time = [e for e in waiting if e.timestamp <= deadline]
+            if on_time or (counts and counts <= deadline):
+                for late in (e for e in waiting if e.timestamp > deadline):
+                    self._finish(late, "superseded", "submitted after the due date; the "
+                                 "course grades the last submission before it")
+                waiting = on_time
+        if not waiting:
+            return
         newest = max(waiting, key=lambda e: e.timestamp)
         for older in waiting:
             if older is not newest:
                 self._finish(older, "superseded", "a later submission of this lesson counts")
-        counts = self.queue.graded_timestamp(student, lesson)
         if counts and newest.timestamp <= counts:
             self._finish(newest, "superseded", "a later submission of this lesson counts")
-            return
-        due = self.duedates.get(lesson)
-        if due is not None and counts and counts <= due.isoformat() < newest.timestamp:
-            self._finish(newest, "superseded", "submitted after the due date; the course "
-                         "grades the last submission before it (CollectApp.before_duedate)")
             return
         self._grade(newest)
 
