@@ -57,6 +57,23 @@ def ensure_chromium() -> None:
               "(install Debian's 'chromium' package to run them).", flush=True)
 
 
+def hub_required() -> bool:
+    return os.environ.get("SOURCEWISE_REQUIRE_HUB") == "1" or os.environ.get("CI") == "true"
+
+
+def hub_services() -> list[str]:
+    """Run ``.ci/services.py`` (in this process); why the hub tests cannot run, if anything."""
+    sys.path.insert(0, str(ROOT / ".ci"))
+    try:
+        import services
+
+        return services.install()
+    except Exception as err:  # a crash of the installer is a reason too, not a silent skip
+        return [f".ci/services.py failed ({type(err).__name__}: {err})"]
+    finally:
+        sys.path.pop(0)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("lab", "test"):
         print(__doc__)
@@ -67,8 +84,14 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "sourcewise"), "lab", *rest])
     ensure_venv("[test]")
     ensure_chromium()
-    # The hub tests' proxy (npm) and PostgreSQL server (apt): installed when missing.
-    subprocess.call([sys.executable, str(ROOT / ".ci" / "services.py")])
+    # The hub tests' proxy (npm) and PostgreSQL server (apt): installed when missing. When CI
+    # requires the hub tests, a failed install stops here with its reason (they would
+    # otherwise fail one by one, or, before, skip without a word).
+    problems = hub_services()
+    if problems and hub_required():
+        for problem in problems:
+            print(f"error: the hub tests are required but cannot run: {problem}", flush=True)
+        return 1
     # Lint first (seconds), then the whole suite; both must pass.
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", str(ROOT)], cwd=ROOT)
     tests = subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)

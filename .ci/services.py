@@ -11,7 +11,9 @@
   environments are built from it).
 
 Called from ``bootstrap.py test``. When something cannot be installed (no npm, not root), it
-says so and the hub tests report it (they fail under CI, skip elsewhere).
+says why; ``bootstrap.py test`` then stops with that reason when the hub tests are required
+(``SOURCEWISE_REQUIRE_HUB=1``, as ``.ci/run`` sets, or ``CI=true``), and elsewhere the hub
+tests skip, saying why.
 """
 
 from __future__ import annotations
@@ -94,13 +96,29 @@ def ensure_system_venv() -> bool:
         check, capture_output=True).returncode == 0
 
 
-def main() -> int:
+def install() -> list[str]:
+    """Install what is missing; what still cannot be used, one reason each (empty: all set)."""
     chp = ensure_chp()
     pg = ensure_postgresql()
     venv = ensure_system_venv()
     _say(f"configurable-http-proxy: {chp or 'MISSING'}; PostgreSQL: {pg or 'MISSING'}; "
          f"/usr/bin/python3 with venv: {'yes' if venv else 'MISSING'}")
-    return 0 if chp and pg and venv else 1
+    problems = []
+    if not chp:
+        problems.append("configurable-http-proxy could not be installed (needs npm and "
+                        "access to the npm registry)")
+    if not pg:
+        problems.append("PostgreSQL's server could not be installed (needs root and apt-get)")
+    if not venv:
+        problems.append("/usr/bin/python3 cannot make a venv (install python3-venv as root)")
+    return problems
+
+
+def main() -> int:
+    problems = install()
+    for problem in problems:
+        _say(f"problem: {problem}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -199,3 +199,16 @@ def demo(args: argparse.Namespace) -> int:
     from sourcewise.grading.demo.run import run_demo
 
     return run_demo(args.out, students=args.students, jobs=args.jobs)
+
+
+def service_run(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.service.runner import run_service
+
+    return run_service(require_course(args.dir), once=args.once)
+
+
+def service_status(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.service.status import service_status as status_lines
+
+    print("\n".join(status_lines(require_course(args.dir), log_lines=args.log)))
+    return 0

@@ -184,6 +184,23 @@ def build_parser() -> argparse.ArgumentParser:
                  "sourcewise lms keygen ~/.config/sourcewise/lti-key.pem")
     p.set_defaults(func=commands.lms_keygen)
     p.add_argument("key", type=Path, help="where to write the private key (never replaced)")
+    service = _command(sub, "service", "Grade on submit (JupyterHub): a service that grades each "
+                       "submission as it arrives and releases its feedback.",
+                       "sourcewise service status ./my-course")
+    service.set_defaults(func=_help_of(service))
+    ssub = service.add_subparsers(dest="service_command", metavar="STEP")
+    p = _command(ssub, "run", "Watch nbgrader's exchange and grade each new submission of the "
+                 "lessons in DIR/grade-on-submit.toml (run by the hub as a managed service).",
+                 "sourcewise service run ~/my-course")
+    p.set_defaults(func=commands.service_run)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("--once", action="store_true",
+                   help="grade what is waiting, then exit (instead of watching)")
+    p = _command(ssub, "status", "Show the service's queue, what it refused, and its log.",
+                 "sourcewise service status ~/my-course")
+    p.set_defaults(func=commands.service_status)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("--log", type=int, default=15, help="log lines to show (default 15)")
 
     lite = _command(sub, "lite", "The self-study edition in the browser (JupyterLite, no install).",
                     "sourcewise lite build --out ./sourcewise-lite")

@@ -2,6 +2,8 @@
 
     python tests/bench/bench_hub.py [--students 30] [--lesson 01-claims]   (as root)
     python tests/bench/bench_hub.py --grading 100     # autograde time, SQLite vs PostgreSQL
+    python tests/bench/bench_hub.py --grade-on-submit 30 --students 3   # submit -> feedback
+    python tests/bench/bench_hub.py --grade-on-submit 2 --students 1    # tiny: a smoke run
 
 Starts the same hub as ``tests/hub`` (configurable-http-proxy, shared-password login,
 LocalProcessSpawner with one system user per student, the course-edition wheel in the
@@ -20,6 +22,11 @@ saves the notebook. Prints:
 - per student: time to run the lesson, and whether the answers file was saved intact (parsed
   by the instructor's reader with no problem, every answered question present).
 Users, servers and the temp folder are removed at the end.
+
+``--grade-on-submit N``: the hub runs the grading service (``sourcewise service run``, as the
+instructor); ``--students`` students answer the lesson once, then press Submit N times in all,
+one after another (each a new submission, the latest counts); prints the seconds from Submit
+to the assignment list offering that submission's feedback: median, p95 and max.
 """
 
 from __future__ import annotations
@@ -136,11 +143,14 @@ def grading_per_class(students: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--students", type=int, default=None,
+                        help="students (default 30; with --grade-on-submit 3)")
     parser.add_argument("--lesson", default="01-claims")
     parser.add_argument("--keep", action="store_true", help="keep users and files afterwards")
     parser.add_argument("--grading", type=int, metavar="N", default=0,
                         help="instead: time autograde for N students, SQLite vs PostgreSQL")
+    parser.add_argument("--grade-on-submit", type=int, metavar="N", default=0,
+                        help="instead: N submissions graded on submit, Submit -> feedback")
     args = parser.parse_args(argv)
     reason = missing()
     if reason:
@@ -149,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.grading:
         grading_per_class(args.grading)
         return 0
+    if args.grade_on_submit:
+        return grade_on_submit(args.grade_on_submit, args.students or 3, args.lesson,
+                               args.keep)
+    args.students = args.students or 30
     students = [f"swb{i:02d}" for i in range(1, args.students + 1)]
     base = Path(tempfile.mkdtemp(prefix="sourcewise-hub-bench-"))
     base.chmod(0o755)
@@ -256,6 +270,58 @@ def report(results: list[Any], wall: float, lesson: str) -> None:
     line("memory per server + kernel", [r["loaded_mb"] for r in ok], "MB")
     for step in ("open", "kernel", "run_all", "answer", "save"):
         line(f"lesson step: {step}", [r["run"]["timings"].get(step) for r in ok], "s")
+
+
+def grade_on_submit(submissions: int, count: int, lesson: str, keep: bool) -> int:
+    """``--grade-on-submit N``: Submit -> feedback listed, over N submissions in turn."""
+    from submit_driver import make_course, prepare, service_config, submit_and_wait
+
+    students = [f"swq{i:02d}" for i in range(1, max(1, count) + 1)]
+    base = Path(tempfile.mkdtemp(prefix="sourcewise-gos-bench-"))
+    base.chmod(0o755)
+    hub = None
+    try:
+        ensure_group(INSTRUCTOR_GROUP)
+        ensure_user(TEACHER, groups=[INSTRUCTOR_GROUP])
+        for student in students:
+            ensure_user(student)
+        instructor_env(INSTRUCTOR_GROUP)
+        exchange = make_exchange(base)
+        course = home(TEACHER) / COURSE_ID
+        env = student_env(make_course(TEACHER, course, exchange, students, [lesson]))
+        hub = Hub(base, students, [TEACHER], env, exchange,
+                  extra_config=service_config(TEACHER, course)).start()
+        clients = {s: UserClient(hub, s) for s in students}
+
+        async def run() -> list[dict[str, Any]]:
+            await asyncio.gather(*(prepare(c, lesson, s) for s, c in clients.items()))
+            waits = []
+            for index in range(submissions):
+                client = clients[students[index % len(students)]]
+                waits.append(await submit_and_wait(client, lesson, limit=120))
+            return waits
+
+        waits = asyncio.run(run())
+        seconds = [w["seconds"] for w in waits if w["seconds"] is not None]
+        print(f"\ngrade on submit, lesson {lesson}: {len(waits)} submissions by "
+              f"{len(students)} student(s), one after another")
+        if seconds:
+            print(f"Submit -> feedback listed: median {statistics.median(seconds):.2f} s, "
+                  f"p95 {percentile(seconds, 0.95):.2f} s, max {max(seconds):.2f} s, "
+                  f"min {min(seconds):.2f} s")
+            print(f"of which the Submit request itself: median "
+                  f"{statistics.median(w['submit_request'] for w in waits):.2f} s")
+        missing = len(waits) - len(seconds)
+        if missing:
+            print(f"  problem: {missing} submission(s) had no feedback within 120 s")
+        return 1 if missing else 0
+    finally:
+        if hub is not None:
+            hub.stop()
+        if not keep:
+            for user in (TEACHER, *students):
+                remove_user(user)
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -329,6 +329,7 @@ class Hub:
     admin_token: str = field(default_factory=lambda: secrets.token_hex(16))
     process: subprocess.Popen[bytes] | None = None
     tokens: dict[str, str] = field(default_factory=dict)
+    extra_config: str = ""  # more lines of jupyterhub_config.py (e.g. a managed service)
 
     @property
     def url(self) -> str:
@@ -348,7 +349,7 @@ class Hub:
             student_path=f"{self.env / 'bin'}:{SYSTEM_PATH}", config_path=str(config_dir),
             groups={f"nbgrader-{COURSE_ID}": {"users": self.students},
                     f"formgrade-{COURSE_ID}": {"users": self.instructors}},
-            admin_token=self.admin_token)
+            admin_token=self.admin_token) + self.extra_config
 
     def start(self, timeout: float = 180) -> Hub:
         self.state.mkdir(parents=True, exist_ok=True)

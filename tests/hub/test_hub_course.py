@@ -11,6 +11,7 @@ what each party can see.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import tempfile
@@ -365,6 +366,8 @@ def test_a_student_logs_in_and_answers_in_a_real_browser(course: Course) -> None
     from lab_driver import NotebookPage, chromium, chromium_missing, wait_until
 
     reason = chromium_missing()
+    if reason and os.environ.get("SOURCEWISE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"SOURCEWISE_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
     if reason:
         pytest.skip(f"browser part skipped: {reason}")
     student, lesson = STUDENTS[2], LESSONS[0]

@@ -1,0 +1,1 @@
+"""Grade on submit: a JupyterHub managed service that grades each submission as it arrives."""
