@@ -19,6 +19,7 @@ from typing import Any
 
 from sourcewise.grading.course import grading_log
 
+RELEASE_FILES = ("timestamp.txt", "submission_secret.txt")
 # GenerateFeedback's pipeline (also written into nbgrader_config.py by `course init`).
 FEEDBACK_STEPS = [
     "nbgrader.preprocessors.GetGrades",
@@ -89,11 +90,24 @@ def write_pages(course: Path, pairs: Sequence[tuple[str, str]],
             target = root / student / lesson / f"{lesson}.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(target, render(page).encode("utf-8"))
+            copy_release_files(notebook_path.parent, target.parent)
         except (OSError, ValueError, KeyError, TypeError) as err:
             # One page that cannot be written must not stop the rest; say which and why.
             failed.append(f"{student}/{lesson} ({type(err).__name__}: {err})")
     bar.close()
     return failed
+
+
+def copy_release_files(autograded: Path, feedback: Path) -> None:
+    """Copy the submission's ``timestamp.txt`` and ``submission_secret.txt`` beside its page, as
+    nbgrader's converter does: ``nbgrader release_feedback`` names the released page by them."""
+    from sourcewise.grading.answer_file import read_regular
+    from sourcewise.grading.atomic_write import write_bytes_atomic
+
+    for name in RELEASE_FILES:
+        source = autograded / name
+        if source.is_file() and not source.is_symlink():
+            write_bytes_atomic(feedback / name, read_regular(source, 4096))
 
 
 def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
