@@ -1,7 +1,7 @@
 """Student feedback pages: ``feedback/<student>/<lesson>/<lesson>.html`` for every submission.
 
 The flow, for each lesson: read the gradebook's scores and comments for the class in one go
-(:mod:`feedback_grades`), write the lesson's shared stylesheet once, then for each graded
+(:mod:`gradebook_scores`), write the lesson's shared stylesheet once, then for each graded
 notebook build what the page says (:mod:`feedback_model`: score, items with their points and
 explanations, notes, cells without hidden tests) and render it with the one template
 (:mod:`feedback_page`). Submissions that could not be graded get a page with the grading log's
@@ -63,9 +63,9 @@ def write_pages(course: Path, pairs: Sequence[tuple[str, str]],
     from sourcewise.grading.atomic_write import write_bytes_atomic
     from sourcewise.grading.course.nbgrader_env import quiet_sqlalchemy
     from sourcewise.grading.course.progress import progress_bar
-    from sourcewise.grading.course.results.feedback_grades import read_grades
     from sourcewise.grading.course.results.feedback_model import build_page, ungraded_page
     from sourcewise.grading.course.results.feedback_page import render, write_shared
+    from sourcewise.grading.course.results.gradebook_scores import read_grades
 
     quiet_sqlalchemy()
     root = course / "feedback"

@@ -22,7 +22,7 @@ from sourcewise.grading.course.results.feedback_cells import (
     shown_outputs,
     visible_source,
 )
-from sourcewise.grading.course.results.feedback_grades import SubmissionGrades
+from sourcewise.grading.course.results.gradebook_scores import SubmissionGrades
 from sourcewise.lessons.lesson_cells import cell_source
 
 POINTS_SUFFIX = re.compile(r"\s*\((?:\d+(?:\.\d+)?) points?\)\s*$")

@@ -1,8 +1,9 @@
-"""The gradebook's scores and comments for feedback pages, read in two queries for the class.
+"""Every grade and comment of the gradebook, read in two queries for the whole class.
 
-nbgrader's ``GetGrades`` asks the gradebook once per cell of every page (a query per grade
-and per comment); feedback for 1,000 students × 7 lessons needs the same rows for everyone,
-so they are read once with SQLAlchemy Core on nbgrader's own tables. A grade's score is
+nbgrader's ``GetGrades`` asks the gradebook once per cell of every page, and its ORM objects
+load each grade's cell and score lazily (a query each); feedback (and any export) for 1,000
+students × 7 lessons needs the same rows for everyone, so they are read once with SQLAlchemy
+Core on nbgrader's own tables. A grade's score is
 nbgrader's: the manual score if a person set one, else the automatic one, plus extra credit.
 """
 
@@ -20,8 +21,14 @@ class CellGrade:
 
     score: float
     max_score: float
-    pending: bool  # needs a person's grade and has none yet
-    manual: bool  # a person set the score
+    auto_score: float | None
+    manual_score: float | None
+    needs_manual: bool  # nbgrader's needs_manual_grade
+
+    @property
+    def pending(self) -> bool:
+        """Needs a person's grade and has none yet."""
+        return self.needs_manual and self.manual_score is None
 
 
 @dataclass
@@ -82,8 +89,8 @@ def read_grades(course: Path, lessons: Iterable[str] | None = None,
             entry = found.setdefault((sid, lesson), SubmissionGrades())
             base = manual if manual is not None else auto
             score = (base + (extra or 0.0)) if base is not None else 0.0
-            entry.grades[name] = CellGrade(float(score), float(points or 0.0),
-                                           bool(needs) and manual is None, manual is not None)
+            entry.grades[name] = CellGrade(float(score), float(points or 0.0), auto, manual,
+                                           bool(needs))
             entry.late_penalty = float(penalty or 0.0)
         for sid, lesson, name, text in gb.db.execute(comments_q):
             if text:
