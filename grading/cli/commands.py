@@ -140,7 +140,7 @@ def lms_keygen(args: argparse.Namespace) -> int:
 def feedback(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.results.feedback import feedback_course
 
-    return feedback_course(require_course(args.dir))
+    return feedback_course(require_course(args.dir), args.lesson, student=args.student)
 
 
 def export(args: argparse.Namespace) -> int:

@@ -115,9 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the LTI registration file (default ~/.config/sourcewise/lti.json)")
 
     p = _command(sub, "feedback", "Write feedback HTML per student, with the key's rationales.",
-                 "sourcewise feedback ./my-course")
+                 "sourcewise feedback ./my-course --student alice")
     p.set_defaults(func=commands.feedback)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help="the course folder")
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--student", help="only this student's pages (after a regrade)")
 
     p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item), "
                  "or with --lms the LMS's own gradebook import file.",

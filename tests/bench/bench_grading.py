@@ -1,16 +1,21 @@
 """Class-scale grading benchmark: plain nbgrader against Sourcewise, measured side by side.
 
     python tests/bench/bench_grading.py                 # 30 × 7 side by side, then 1,000 × 7
-    python tests/bench/bench_grading.py --students 6 --scale-students 0   # quick
+    python tests/bench/bench_grading.py --students 0    # only the 1,000 × 7 class flow
+    python tests/bench/bench_grading.py --smoke         # tiny sizes: checks the script runs
 
 Builds one course (the 7 lessons, N simulated students; 30 by default, the demo class), copies
 it once per contender, and times in the same run: plain sequential ``nbgrader autograde`` (one
 CLI call per lesson, the usual instructor command, kernels), the default ``sourcewise
 autograde`` (answers scored in the instructor's process) with 1 and 2 processes, and
-``sourcewise score``; compares every auto-graded grade with nbgrader's; then autogrades a class
-of 1,000 simulated students × 7 lessons (``--scale-students``) and times the class report.
-Each contender runs in its own process; peak memory is that process tree's largest resident
-set. Not a test: it prints figures.
+``sourcewise score``; compares every auto-graded grade with nbgrader's. Then the class flow at
+1,000 simulated students × 7 lessons (``--scale-students``): ``autograde --jobs 2``,
+``feedback``, ``export`` and ``report``, each timed through the CLI (target: ≤ 120 s together),
+and, in the same run on the same course, nbgrader's converter (``GenerateFeedback`` with our
+``StripHiddenTests``, the path ``sourcewise feedback`` took before) on a sample of pages
+(``--converter-sample``), extrapolated to all pages from its measured start-up and per-page
+cost (target: the template path ≥ 20× faster). Each contender runs in its own process; peak
+memory is that process tree's largest resident set. Not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -137,36 +142,117 @@ def compare(expected: dict, got: dict, items: set[tuple[str, str]]) -> tuple[int
     return compared, differ
 
 
-def scale_run(root: Path, students: int, jobs: int) -> None:
-    """Default autograde of a class of ``students`` × 7 lessons, gradebook written."""
-    print(f"\nbuilding {students} simulated students × 7 lessons for the scale run …")
+CONVERTER = """
+import json, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from sourcewise.grading.course.results.feedback import FEEDBACK_STEPS
+from sourcewise.grading.course.results.feedback_nbgrader import nbgrader_feedback
+course, pairs = Path(sys.argv[1]), [tuple(p) for p in json.loads(sys.argv[2])]
+nbgrader_feedback(course, pairs[:1], FEEDBACK_STEPS)  # imports, config, API, first exporter
+first = time.perf_counter()
+failed = nbgrader_feedback(course, pairs[1:], FEEDBACK_STEPS)
+done = time.perf_counter()
+print(json.dumps({"startup": first - started, "per_page": (done - first) / max(len(pairs) - 1, 1),
+                  "failed": failed}))
+"""
+
+
+def converter_sample(course: Path, size: int) -> dict[str, Any]:
+    """nbgrader's converter on ``size`` pages spread over the class (one process)."""
+    pairs = sorted((p.parent.name, p.name) for p in (course / "autograded").glob("*/*")
+                   if p.is_dir())
+    step = max(len(pairs) // max(size, 1), 1)
+    sample = pairs[::step][:max(size, 2)]
+    out = subprocess.run([sys.executable, "-c", CONVERTER, str(course), json.dumps(sample)],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["pages"] = len(sample)
+    return result
+
+
+def class_flow(root: Path, students: int, jobs: int, sample: int) -> float:
+    """autograde, feedback, export and report for a class, each through the CLI, timed."""
+    print(f"\nbuilding {students} simulated students × 7 lessons for the class flow …")
     started = time.perf_counter()
     course, n = build_class(root / f"scale-{students}", students)
-    print(f"  built in {time.perf_counter() - started:.0f} s ({n} submissions)")
+    print(f"  built in {time.perf_counter() - started:.0f} s ({n} submissions)\n")
     cli = (sys.executable, "-m", "sourcewise.grading.cli.main")
-    run = measure(course, *cli, "autograde", ".", "--jobs", str(jobs))
-    grades = all_grades(course)
-    filled = sum(1 for value in grades.values() if value is not None)
-    print(f"{'sourcewise autograde --jobs ' + str(jobs) + f' ({n} submissions)':<42}"
-          f"{run['wall']:>9.1f}{run['wall'] / n:>11.4f}{'':>10}{run['peak_mb']:>9.0f}")
-    print(f"  gradebook holds {len(grades)} grades ({filled} with an auto score); "
-          f"target ≤ 300 s: {'met' if run['wall'] <= 300 else 'MISSED'}")
+    steps = {f"autograde --jobs {jobs}": ("autograde", ".", "--jobs", str(jobs)),
+             "feedback": ("feedback", "."), "export": ("export", "."), "report": ("report", ".")}
+    print(f"{'step (' + str(n) + ' submissions)':<42}{'total s':>9}{'per sub s':>11}"
+          f"{'peak MB':>9}")
+    total = 0.0
+    runs = {}
+    for name, args in steps.items():
+        runs[name] = run = measure(course, *cli, *args)
+        total += run["wall"]
+        flag = "" if run["code"] == 0 else f"   (exit {run['code']}: {run['err'][-200:]!r})"
+        print(f"{name:<42}{run['wall']:>9.1f}{run['wall'] / n:>11.4f}{run['peak_mb']:>9.0f}{flag}")
+    pages = len(list((course / "feedback").glob("*/*/*.html")))
+    print(f"{'together':<42}{total:>9.1f}   target ≤ 120 s: {'met' if total <= 120 else 'MISSED'}")
+    print(f"  {pages} feedback pages written; shared stylesheets: "
+          f"{len(list((course / 'feedback' / '_shared').glob('*/feedback.css')))}")
+    old = converter_sample(course, sample)
+    estimate = old["startup"] + old["per_page"] * pages
+    template = runs["feedback"]["wall"]
+    print(f"\nnbgrader's converter (the old `sourcewise feedback` path), measured on "
+          f"{old['pages']} of the {pages} pages in this run:")
+    print(f"  start-up {old['startup']:.1f} s (imports, API, first page), then "
+          f"{old['per_page']:.3f} s a page; {len(old['failed'])} page(s) failed")
+    print(f"  extrapolated to {pages} pages: {estimate:.0f} s (start-up + pages × per page; "
+          "an estimate, not a full run)")
+    print(f"  template path, all {pages} pages measured: {template:.1f} s "
+          f"({template / max(pages, 1) * 1000:.1f} ms a page, start-up included)")
+    ratio = estimate / template if template else float("inf")
+    print(f"  feedback speed-up: {ratio:.0f}× (target ≥ 20×: {'met' if ratio >= 20 else 'MISSED'})")
+    from sourcewise.grading.course.results.gradebook_scores import read_grades
+
+    started = time.perf_counter()
+    rows = read_grades(course)
+    print(f"\nevery grade and comment of the class in two SQL queries (what feedback reads; "
+          f"export and report read the same rows through the ORM): "
+          f"{time.perf_counter() - started:.1f} s for {sum(len(r.grades) for r in rows.values())}"
+          " grades")
+    return total
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--students", type=int, default=30,
+                        help="class size of the side-by-side autograde run (0: skip it)")
     parser.add_argument("--scale-students", type=int, default=1000,
-                        help="class size of the scale run (0: skip it)")
+                        help="class size of the class flow (0: skip it)")
+    parser.add_argument("--converter-sample", type=int, default=70,
+                        help="pages nbgrader's converter renders for the comparison")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes (a class of 3, 4 converter pages): checks the script runs")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--report-students", type=int, default=1000)
     parser.add_argument("--keep", type=Path, default=None, help="keep the courses here")
     args = parser.parse_args()
+    if args.smoke:
+        args.students, args.scale_students, args.report_students = 0, 3, 3
+        args.converter_sample = 4
     root = args.keep or Path(tempfile.mkdtemp(prefix="sw-bench-"))
     root.mkdir(parents=True, exist_ok=True)
-    print(f"building a class of {args.students} simulated students × 7 lessons in {root} …")
-    course, n = build_class(root, args.students)
+    if args.students:
+        side_by_side(root, args.students, args.jobs)
+    if args.scale_students:
+        class_flow(root, args.scale_students, args.jobs, args.converter_sample)
+    report = report_for(args.report_students)
+    print(f"class report frames and HTML alone for {args.report_students} simulated students: "
+          f"{report:.2f} s (target < 5 s)")
+    if args.keep is None:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+def side_by_side(root: Path, students: int, jobs: int) -> None:
+    """Plain nbgrader, sourcewise autograde (1 and ``jobs`` processes) and score, one class."""
+    print(f"building a class of {students} simulated students × 7 lessons in {root} …")
+    course, n = build_class(root, students)
     copies = {name: root / name for name in ("nbgrader", "jobs1", "jobsN", "score")}
     for target in copies.values():
         shutil.copytree(course, target)
@@ -175,12 +261,12 @@ def main() -> int:
         "plain nbgrader autograde (sequential)": plain_nbgrader(copies["nbgrader"]),
         "sourcewise autograde (default, 1 process)": measure(copies["jobs1"], *cli,
                                                              "autograde", "."),
-        f"sourcewise autograde --jobs {args.jobs}": measure(copies["jobsN"], *cli, "autograde",
-                                                          ".", "--jobs", str(args.jobs)),
+        f"sourcewise autograde --jobs {jobs}": measure(copies["jobsN"], *cli, "autograde",
+                                                          ".", "--jobs", str(jobs)),
         "sourcewise score": measure(copies["score"], *cli, "score", "."),
     }
     base = runs["plain nbgrader autograde (sequential)"]["wall"]
-    print(f"\n{n} submissions ({args.students} students × 7 lessons)\n")
+    print(f"\n{n} submissions ({students} students × 7 lessons)\n")
     print(f"{'contender':<42}{'total s':>9}{'per sub s':>11}{'speed-up':>10}{'peak MB':>9}")
     for name, run in runs.items():
         print(f"{name:<42}{run['wall']:>9.1f}{run['wall'] / n:>11.4f}"
@@ -201,18 +287,10 @@ def main() -> int:
                for s in free)
     print(f"sourcewise score equals autograde on the {len(free)} items it scores: "
           f"{'yes' if same else 'NO'}")
-    fastest = min(runs[f"sourcewise autograde --jobs {args.jobs}"]["wall"],
+    fastest = min(runs[f"sourcewise autograde --jobs {jobs}"]["wall"],
                   runs["sourcewise autograde (default, 1 process)"]["wall"])
     print(f"\nmain ratio: default sourcewise autograde is {base / fastest:.1f}× faster than "
           "sequential nbgrader (target ≥ 10×)")
-    if args.scale_students:
-        scale_run(root, args.scale_students, args.jobs)
-    report = report_for(args.report_students)
-    print(f"class report for {args.report_students} simulated students: {report:.2f} s "
-          "(target < 5 s)")
-    if args.keep is None:
-        shutil.rmtree(root, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":
