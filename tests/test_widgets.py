@@ -299,8 +299,16 @@ def test_self_study_check_explains_and_course_mode_says_only_what_is_open(
 
     study = widget.check()
     assert study.mode == "self-study"
-    assert len(study.lines()) > 2
-    assert "<li" in widget.feedback_html
+    if kind == "confidence":  # locked: the record is shown, so the check explains it all
+        assert len(study.lines()) > 2 and "<li" in widget.feedback_html
+    else:  # an attempt first, then hints: never the key's words or reasons (issue 24)
+        expected = "hints" if kind == "source-linker" else "attempt"  # 1 of 2 vs 1 of 4
+        assert study.stage == expected
+        assert ("make an attempt first" in str(study)) == (expected == "attempt")
+        assert "Why:" not in widget.feedback_html
+        for claim in KEY.claims:
+            assert claim["rationale"] not in widget.feedback_html
+            assert claim["span"]["text"] not in widget.feedback_html
 
     monkeypatch.setenv("SOURCEWISE_MODE", "course")
     course = widget.check()

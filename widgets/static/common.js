@@ -102,7 +102,8 @@ function revealFeedback(root) {
 }
 
 // The tool row every view has: Undo (enabled when there is something to undo), any extra
-// buttons the view passes, "Check my answer" when the task has a key, and the save status.
+// buttons the view passes, "Check my answer" when the task has a key (then, after a real
+// attempt, "Show me the expert's answer"), and the save status.
 // It stays in view (sticky) while the student works further down a long text.
 function toolRow(model, canUndo, undo, extra = [], root = null) {
   const tools = el("div", { class: "sw-tools", role: "toolbar", "aria-label": "Answer tools" });
@@ -117,6 +118,15 @@ function toolRow(model, canUndo, undo, extra = [], root = null) {
       model.send({ event: "check" });
     });
     tools.append(check);
+  }
+  // Offered only after a real attempt; the kernel notes the request in the answers file.
+  if (model.get("expert_offer")) {
+    const expert = el("button", { class: "sw-expert", "data-focus-key": "expert" }, "Show me the expert's answer");
+    expert.addEventListener("click", () => {
+      if (root) root.dataset.checkPending = "1";
+      model.send({ event: "expert" });
+    });
+    tools.append(expert);
   }
   const notice = model.get("notice");
   const last = notice ? notice.split("\n").slice(-1)[0] : "";
