@@ -102,3 +102,54 @@ def test_checks_ask_for_an_attempt_give_hints_then_the_noted_expert_answer(
     assert s2_claim["rationale"] in text  # now the full answer, with the expert's reasons
     note = saved(nb)[f"{QUESTION}.claims.focused.expert_answer"]["value"]
     assert note["times"] == 1 and 0 < note["score_before"] < 1
+
+
+GAP = """(start) => {
+    const outer = document.querySelector('.jp-WindowedPanel-outer');
+    const word = document.querySelector(`.sw-token[data-start='${start}']`);
+    return outer.getBoundingClientRect().bottom - word.getBoundingClientRect().bottom;
+}"""
+
+
+def place_at_bottom(nb: NotebookPage, start: int) -> dict[str, float]:
+    """Put the word starting at ``start`` at the notebook's bottom edge (3 px above it):
+    scroll the notebook, and where it cannot scroll that far, make the window shorter."""
+    gap = nb.page.evaluate(GAP, start)
+    nb.page.evaluate("(d) => { document.querySelector('.jp-WindowedPanel-outer').scrollTop -= d; }",
+                     gap - 3)
+    nb.page.wait_for_timeout(150)
+    gap = nb.page.evaluate(GAP, start)
+    if gap > 3.5:  # the notebook is not long enough to scroll the word down to the edge
+        size = nb.page.viewport_size
+        nb.page.set_viewport_size({"width": size["width"], "height": int(size["height"] - gap + 3)})
+        nb.page.wait_for_timeout(300)
+    return token_at(nb, start).bounding_box()
+
+
+@pytest.mark.parametrize("unit_id", ["S1", "S2", "S7", "S12", "S14"])
+def test_a_click_at_the_bottom_edge_marks_one_word(open_notebook: Any, unit_id: str) -> None:
+    nb = open_notebook("claims-focused")
+    nb.run_all(ready=READY)
+    unit = ARTICLE.unit(unit_id)
+    words = words_of(unit_id)
+    start, end = words[1]  # its first line: the rest of the sentence lies below the edge
+    box = place_at_bottom(nb, start)
+    outer = nb.page.evaluate(
+        "document.querySelector('.jp-WindowedPanel-outer').getBoundingClientRect().bottom")
+    assert outer - 40 < box["y"] + box["height"] <= outer + 1, "the word is not at the edge"
+    # A student's click: the button stays down for a moment while the page reacts. When
+    # content moves under a still pointer, a desktop Chromium sends a mouse move at the same
+    # place (headless Chromium does not by itself): the second move stands for it.
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    nb.page.mouse.move(x, y)
+    nb.page.mouse.down()
+    nb.page.wait_for_timeout(200)
+    nb.page.mouse.move(x, y)
+    nb.page.wait_for_timeout(100)
+    nb.page.mouse.up()
+    nb.page.wait_for_timeout(300)  # any scroll or redraw the click causes has happened
+    nb.page.keyboard.press("Enter")
+    wait_until(lambda: marks(nb), what="the click's mark to be saved")
+    assert [(m["start"], m["end"]) for m in marks(nb)] == [(start, end)], (
+        f"a click on {unit.text[start - unit.start:end - unit.start]!r} marked "
+        f"{[ARTICLE.text[m['start']:m['end']] for m in marks(nb)]}")

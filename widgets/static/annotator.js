@@ -1,6 +1,8 @@
 // Annotator view: label whole sentences (units mode) or word spans (spans mode).
 // The Python model owns the answer; this view only edits `value` and re-renders from it.
 
+// How far (px) the pointer must move with the button down before a click becomes a drag.
+const DRAG_PIXELS = 4;
 const PATTERNS = ["solid", "double", "dashed", "dotted", "wavy", "boxed", "lines", "bar", "dashbox",
   "thick", "sides", "overdash", "underbox"];
 
@@ -11,6 +13,7 @@ function render({ model, el: root }) {
   let focusTok = null;     // spans mode: token under keyboard focus
   let history = [];        // undo stack of earlier values
   let redrawing = false;   // focus events fired by a redraw are not the student's
+  let press = null;        // spans mode: where the button went down, and whether it moved since
 
   const value = () => model.get("value") || { mode: model.get("mode"), marks: [] };
   const marks = () => (value().marks || []).slice();
@@ -229,16 +232,16 @@ function render({ model, el: root }) {
       if (inRange(s, e)) tok.classList.add("sw-pending");
       if (s === focusTok) { tok.classList.add("sw-cursor"); node.setAttribute("aria-activedescendant", tok.id); }
       tok.addEventListener("mousedown", (ev) => {
+        if (ev.button !== 0) return;
         ev.preventDefault();  // no native text selection; so focus the sentence ourselves,
         // or Enter / number keys after a click would reach the notebook instead of the widget.
         const sameUnit = anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end;
-        if (ev.shiftKey && sameUnit) { focusTok = s; } else { anchor = [s, e]; focusTok = s; root.dataset.dragging = "1"; }
+        if (ev.shiftKey && sameUnit) { focusTok = s; } else { anchor = [s, e]; focusTok = s; }
+        // A drag starts only when the pointer itself moves (see the mousemove handler below):
+        // words sliding under a still pointer (a redraw, a scroll) are not a drag.
+        press = { x: ev.clientX, y: ev.clientY, unit: unit.id, moved: false };
+        root.dataset.dragging = "1";
         draw(`unit-${unit.id}`);
-      });
-      tok.addEventListener("mouseenter", () => {
-        if (root.dataset.dragging === "1" && anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end) {
-          focusTok = s; draw(`unit-${unit.id}`);
-        }
       });
       holder.append(tok);
       cursor = e;
@@ -300,8 +303,22 @@ function render({ model, el: root }) {
     } else if (ev.key === "Escape") { anchor = null; draw(`unit-${unit.id}`); }
   }
 
-  root.addEventListener("mouseup", () => { delete root.dataset.dragging; });
-  document.addEventListener("mouseup", () => { delete root.dataset.dragging; });
+  const release = () => { press = null; delete root.dataset.dragging; };
+  root.addEventListener("mouseup", release);
+  document.addEventListener("mouseup", release);
+  // Dragging extends the selection to the word under the pointer, once the pointer has really
+  // moved with the button down. Chromium also sends mouse events when content moves under a
+  // still pointer (after a scroll or a redraw): those keep their coordinates and change nothing.
+  root.addEventListener("mousemove", (ev) => {
+    if (!press || !(ev.buttons & 1)) return;
+    if (!press.moved && Math.hypot(ev.clientX - press.x, ev.clientY - press.y) < DRAG_PIXELS) return;
+    press.moved = true;
+    const tok = ev.target.closest && ev.target.closest(".sw-token");
+    const unitNode = tok && tok.closest(".sw-unit");
+    if (!tok || !unitNode || unitNode.dataset.unitId !== press.unit) return;
+    const start = Number(tok.dataset.start);
+    if (start !== focusTok) { focusTok = start; draw(`unit-${press.unit}`); }
+  });
   root.addEventListener("keydown", (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z") { ev.preventDefault(); ev.stopPropagation(); undo(); return; }
     const n = Number(ev.key);

@@ -69,10 +69,12 @@ function focusKeyIn(root) {
   return focused && root.contains(focused) ? focused.dataset.focusKey : null;
 }
 
+// A redraw puts the focus back without scrolling: the element is where it was, and a scroll
+// here would slide words under a still pointer (issue 24: a click read as a drag).
 function refocusIn(root, key) {
   if (!key) return null;
   const again = root.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
-  if (again) again.focus();
+  if (again) again.focus({ preventScroll: true });
   return again;
 }
 
