@@ -158,7 +158,7 @@ def span_hints(task_id: str, result: ScoreResult, key: Mapping[str, Any]) -> lis
             hints.append(Hint(item.where, f"Y{_quoted(item)[1:]} ({item.given}): not "
                               "something this task asks you to mark, or not where it is; look "
                               "again.", "extra"))
-        elif item.status == "unscored":
+        elif item.status == "unscored" and item.answered:  # never point at an unmarked one
             hints.append(Hint(item.where, f"{item.where}, {_quoted(item)}: defensible; the task "
                               "does not require it, so it neither adds nor costs.", "unscored"))
     for where, items in list(missed.items())[:HINTS_SHOWN]:
