@@ -364,3 +364,10 @@ def test_comparison_panes_are_titled_like_their_matrix_columns(tmp_path: Path) -
     columns = [c["label"] for c in widget.grids[0]["columns"]]
     assert [p["title"] for p in widget.panes[1:]] == columns
     assert all(p["headline"] for p in widget.panes[1:])
+
+
+def test_the_heatmap_names_accounts_by_outlet_not_by_internal_id(tmp_path: Path) -> None:
+    widget = make("comparison", tmp_path)
+    figure = widget.heatmap()
+    assert list(figure.data[0].x) == ["Ridgeline Defence Digest", "Crossbar Wire Service"]
+    assert not {"coalition-briefing", "wire-sceptic"} & set(figure.data[0].x)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sourcewise.grading.score_result import ScoreResult
+from sourcewise.grading.score_result import ItemResult, ScoreResult
 from sourcewise.seeds.edition import COURSE, edition
 
 from .self_check import Hint, hints_for, still_needed
@@ -67,7 +67,7 @@ class Feedback:
             return [f"{self.summary()} Hints:", *(f"- {h.text}" for h in self.hints),
                     EXPERT_OFFER]
         out = [self.summary(), *([EXPERT_NOTE] if self.noted else [])]
-        for item in self.result.items:
+        for item in by_status(self.result):
             out.append(f"[{item.status}] {item.message}")
             if item.status != "right" and item.rationale:
                 out.append(f"    Why: {item.rationale}")
@@ -94,13 +94,20 @@ def to_html(feedback: Feedback) -> str:
         return (f"{head}<p>Hints:</p><ul>{rows}</ul>"
                 f'<p class="sw-expert-offer">{html.escape(EXPERT_OFFER)}</p>')
     rows = []
-    for item in feedback.result.items:
+    for item in by_status(feedback.result):
         why = (f"<br><em>Why:</em> {html.escape(item.rationale)}"
                if item.status != "right" and item.rationale else "")
         rows.append(f'<li class="sw-fb-{item.status}"><strong>{item.status}</strong>: '
                     f"{html.escape(item.message)}{why}</li>")
     note = f"<p>{html.escape(EXPERT_NOTE)}</p>" if feedback.noted else ""
     return f"{head}{note}<ul>{''.join(rows)}</ul>"
+
+
+def by_status(result: ScoreResult) -> list[ItemResult]:
+    """What to reconsider first (wrong, partly, missed), the right items last: the one wrong
+    cell of a 30-cell matrix must not be buried among the right ones."""
+    order = {"wrong": 0, "partly": 1, "missed": 2, "extra": 3, "unscored": 4, "right": 5}
+    return sorted(result.items, key=lambda item: order.get(item.status, 6))
 
 
 # Tasks of the lessons before tracing (lesson 3) must not quote what tracing finds.

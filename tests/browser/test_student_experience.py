@@ -168,7 +168,7 @@ def test_a_slider_can_be_set_to_fifty_percent_and_back_to_not_set(open_notebook:
     wait_for_saved(nb, "q_confidence", {"C15": {"p": 50.0, "reason": ""},
                                          "C20": {"p": 50.0, "reason": ""},
                                          "C33": {"p": None, "reason": "No one else reports it"}})
-    # "Not set" takes a percentage back.
+    # "Clear" takes a percentage back (to "not set").
     nb.widget().locator("[data-claim-id='C20'] button.sw-clear").click()
     wait_for_saved(nb, "q_confidence", {"C15": {"p": 50.0, "reason": ""},
                                          "C33": {"p": None, "reason": "No one else reports it"}})

@@ -153,8 +153,10 @@ function afterDraw(root, model) {
     const place = target && (target.closest(".sw-unit, td, .sw-claim") || target);
     if (place) {
       const bad = !/^Saved\.$/.test(last);
-      place.append(el("span", { class: `sw-saved-here${bad ? " sw-not-saved" : ""}`, "aria-hidden": "true" },
-        bad ? last : "Saved."));
+      const status = el("span", { class: `sw-saved-here${bad ? " sw-not-saved" : ""}`, "aria-hidden": "true" },
+        bad ? last : "Saved.");
+      // Beside a button, never inside it: a refusal must not read as the button's label.
+      if (place.tagName === "BUTTON") place.after(status); else place.append(status);
     }
   }
   if (root.dataset.checkPending === "1" && root.querySelector(".sw-feedback")) {
