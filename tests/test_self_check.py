@@ -178,3 +178,13 @@ def test_matrix_hints_list_only_the_cells_to_reconsider_and_go_stale(tmp_path: P
     # A change after the check: the old result says so at once.
     view.choose("matrix", claim_id, account.id, account.accepted_relations(claim_id)[0])
     assert "Your answer has changed since this check" in view.feedback_html
+
+
+def test_the_graded_cell_s_self_check_gives_no_counts_for_a_near_empty_answer(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lesson = Lesson("01-claims", folder=tmp_path)
+    view = lesson.annotator("claims_check", task="claims.focused")
+    view.mark(*claim_span("C21"), "own voice · unverified")
+    lesson.self_score("claims_check", "claims.focused", 6)
+    said = capsys.readouterr().out
+    assert "make an attempt first" in said and "missed" not in said
