@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .score_result import ItemResult, ScoreResult, clamp01
 
@@ -68,4 +68,6 @@ def score_choices(answer: Mapping[str, object] | None, expected: Mapping[str, Ex
                                     f"{label}: you chose {said}; the key says {key_says}.",
                                     exp.rationale, exp.accepted, str(given)))
     total = sum(item.credit for item in items)
+    # `where` names the question as the student sees it, for hints that must not name answers.
+    items = [replace(item, where=names.get(item.item_id, item.item_id)) for item in items]
     return ScoreResult(clamp01(total / len(items)) if items else 0.0, tuple(items))

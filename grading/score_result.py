@@ -19,6 +19,10 @@ class ItemResult:
     rationale: str = ""
     accepted: tuple[str, ...] = ()
     given: str | None = None  # what the student chose (label, source, probability…)
+    # For hints that must not quote the key: where the item is (a unit id such as "S7", or
+    # the question's own label) and the student's own marked words.
+    where: str = ""
+    answered: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ accepts these defensible variants (each rule below is pinned by a hand-written f
 - **accepted extras**: key spans with ``required: false`` are defensible marks the key does
   not require; marking one never lowers the score and leaving it out costs nothing;
 - **out of scope**: key spans with ``role: "ignore"`` (sentences a task does not ask about)
-  swallow marks without credit or penalty.
+  swallow marks without credit or penalty;
+- **nested items**: where one required key span lies inside another (a hedge inside a longer
+  omission), marking either is enough: the annotator holds one mark per stretch of words.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .score_result import ItemResult, ScoreResult, clamp01
@@ -203,6 +205,9 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
     for mi in live:
         contained = [ki for ki in scored
                      if len(ktok[ki] & tok[mi]) >= INSIDE * len(ktok[ki])]
+        # A key span nested in another one is not a neighbour to merge with (see 5. below).
+        contained = [ki for ki in contained
+                     if not any(ktok[ki] < ktok[kj] for kj in contained if kj != ki)]
         if not 2 <= len(contained) <= MERGE_MAX:
             continue
         union = frozenset().union(*(ktok[ki] for ki in contained))
@@ -219,6 +224,13 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
         if mi not in used and any(dice(mi, ki) >= MATCH_THRESHOLD for ki in matches):
             used.add(mi)
 
+    # 5. Nested key items (a hedge inside a longer omission): the widget holds one mark per
+    #    stretch of words, so one of a nested pair suffices; the other neither adds nor costs.
+    nested = {ki for ki in scored if key[ki].required and ki not in matches
+              and any(kj in matches and key[kj].required and ktok[ki] and ktok[kj]
+                      and (ktok[ki] <= ktok[kj] or ktok[kj] <= ktok[ki])
+                      for kj in scored if kj != ki)}
+
     items: list[ItemResult] = []
     credit = 0.0
     counted = 0
@@ -227,18 +239,30 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
         where = f" (in {item.where})" if item.where else ""
         quoted = repr(item.text or text[item.start:item.end])
         found = matches.get(ki)
+        answered = "" if found is None else " … ".join(
+            text[marks[mi].start:marks[mi].end] for mi in [*found.marks, *found.pieces])
+
+        def add(result: ItemResult, _item: KeySpan = item, _answered: str = answered) -> None:
+            items.append(replace(result, where=_item.where, answered=_answered))
+
+        if ki in nested:
+            add(ItemResult(item.id, "unscored", 0.0,
+                           f"{quoted}{where} lies inside, or around, another item you marked; "
+                           "one of the two suffices, so it neither adds nor costs.",
+                           item.rationale, item.labels))
+            continue
         if found is None:
             if item.required:
-                items.append(ItemResult(item.id, "missed", 0.0,
-                                        f"{quoted}{where} was not marked.",
-                                        item.rationale, item.labels))
+                add(ItemResult(item.id, "missed", 0.0,
+                               f"{quoted}{where} was not marked.",
+                               item.rationale, item.labels))
             continue
         given = [marks[mi].label for mi in found.marks]
         if not item.required:
-            items.append(ItemResult(item.id, "unscored", 0.0,
-                                    f"{quoted}{where}: also a defensible mark; the key accepts "
-                                    "it but does not require it, so it neither adds nor costs.",
-                                    item.rationale, item.labels, given[0]))
+            add(ItemResult(item.id, "unscored", 0.0,
+                           f"{quoted}{where}: also a defensible mark; the key accepts "
+                           "it but does not require it, so it neither adds nor costs.",
+                           item.rationale, item.labels, given[0]))
             continue
         counted += 1
         credits = [label_credit(g, item.labels, wrong_label_credit) for g in given]
@@ -252,30 +276,31 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
         credit += earned
         shown = " + ".join(dict.fromkeys(given))
         if found.how == "split" and found.coverage < 1.0:
-            items.append(ItemResult(item.id, "partly", earned,
-                                    f"{quoted}{where}: you marked only part of it.",
-                                    item.rationale, item.labels, shown))
+            add(ItemResult(item.id, "partly", earned,
+                           f"{quoted}{where}: you marked only part of it.",
+                           item.rationale, item.labels, shown))
         elif labelled <= 0.0:
-            items.append(ItemResult(item.id, "wrong", 0.0,
-                                    f"{quoted}{where} found, but labelled {shown}; the key says "
-                                    f"{' or '.join(item.labels)}.", item.rationale,
-                                    item.labels, shown))
+            add(ItemResult(item.id, "wrong", 0.0,
+                           f"{quoted}{where} found, but labelled {shown}; the key says "
+                           f"{' or '.join(item.labels)}.", item.rationale,
+                           item.labels, shown))
         elif labelled >= 1.0:
-            items.append(ItemResult(item.id, "right", earned, f"{quoted}{where} marked as "
-                                    f"{shown}.", item.rationale, item.labels, shown))
+            add(ItemResult(item.id, "right", earned, f"{quoted}{where} marked as "
+                           f"{shown}.", item.rationale, item.labels, shown))
         else:
-            items.append(ItemResult(item.id, "partly", earned,
-                                    f"{quoted}{where} found, but labelled {shown}; the key says "
-                                    f"{' or '.join(item.labels)}.", item.rationale,
-                                    item.labels, shown))
+            add(ItemResult(item.id, "partly", earned,
+                           f"{quoted}{where} found, but labelled {shown}; the key says "
+                           f"{' or '.join(item.labels)}.", item.rationale,
+                           item.labels, shown))
     for mi in live:
         if mi not in used:
             counted += 1
             mark = marks[mi]
             items.append(ItemResult(f"extra-{mark.start}-{mark.end}", "extra", 0.0,
                                     f"{text[mark.start:mark.end]!r} ({mark.label}) is not in the "
-                                    "key for this task.", ""))
-    required = sum(1 for ki in scored if key[ki].required)
+                                    "key for this task.", "", (), mark.label,
+                                    answered=text[mark.start:mark.end]))
+    required = sum(1 for ki in scored if key[ki].required and ki not in nested)
     notes = (f"{len(ignored)} mark(s) in sentences this task does not ask about were "
              "left out of the score.",) if ignored else ()
     denominator = required + counted

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sourcewise.grading.item_grading import score_task
 from sourcewise.grading.span_scoring import KeySpan, Mark, overlap, score_spans
+from sourcewise.grading.task_keys import task_key
 
 TEXT = ("U.S. armed forces announced earlier this week that coalition air strikes had killed "
         "at least two senior leaders in ISIS, though no confirmation was given to that claim.")
@@ -92,3 +95,54 @@ def test_adding_a_missing_correct_item_raises_the_score(answer: list[Mark], whic
         return  # already found: a duplicate mark is not a new correct item
     after = score_spans(TEXT, [*answer, PERFECT[which]], KEY).score
     assert after > before.score
+
+
+# -- nested key items (issue 24): one mark per stretch of words in the widget -------------------
+def _widget_marks(task_id: str) -> dict:
+    """An expert's answer made the only way a student can: through the annotator's model,
+    one required key item after another with its first label (a later mark that overlaps an
+    earlier one replaces it, as in the widget)."""
+    from sourcewise.grading.task_keys import task
+    from sourcewise.seeds import load_article
+    from sourcewise.widgets.annotation_model import AnnotationModel
+
+    spec = task(task_id)
+    mode = "units" if task_id == "capstone.verdicts" else "spans"
+    model = AnnotationModel(load_article(), spec.labels, mode)
+    for span in task_key(task_id)["spans"]:
+        if span.get("role") == "ignore" or not span.get("required", True):
+            continue
+        label = next(label for label in span["labels"] if label in spec.labels)
+        if mode == "units":
+            model.toggle_unit(span["unit"], label)
+        else:
+            model.add_span(span["start"], span["end"], label)
+    return model.to_value()
+
+
+SPAN_TASKS = ["claims.attribution", "claims.verification", "claims.focused", "framing.naming",
+              "framing.devices", "capstone.reliance", "capstone.verdicts"]
+
+
+@pytest.mark.parametrize("task_id", SPAN_TASKS)
+def test_a_perfect_answer_made_through_the_widget_scores_full_marks(task_id: str) -> None:
+    result = score_task("spans", _widget_marks(task_id), task_key(task_id))
+    assert result.score == pytest.approx(1.0)
+
+
+def test_one_of_a_nested_pair_suffices_and_neither_costs_both() -> None:
+    # S10: the key's long item F39 (labelled omission) holds the causal "as" (F40); the
+    # widget can hold only one of them, so marking either one earns that slot.
+    key = {"text": task_key("framing.devices")["text"],
+           "spans": [s for s in task_key("framing.devices")["spans"] if s["id"] in ("F39",
+                                                                                      "F40")]}
+    outer = next(s for s in key["spans"] if s["id"] == "F39")
+    inner = next(s for s in key["spans"] if s["id"] == "F40")
+    as_omission = {"start": outer["start"], "end": outer["end"], "label": "omission"}
+    as_causal = {"start": inner["start"], "end": inner["end"], "label": "causal link"}
+    assert score_task("spans", {"marks": [as_omission]}, key).score == pytest.approx(1.0)
+    assert score_task("spans", {"marks": [as_causal]}, key).score == pytest.approx(1.0)
+    assert score_task("spans", {"marks": []}, key).score == 0.0
+    statuses = {i.item_id: i.status
+                for i in score_task("spans", {"marks": [as_causal]}, key).items}
+    assert statuses == {"F39": "unscored", "F40": "right"}

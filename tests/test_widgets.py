@@ -299,8 +299,16 @@ def test_self_study_check_explains_and_course_mode_says_only_what_is_open(
 
     study = widget.check()
     assert study.mode == "self-study"
-    assert len(study.lines()) > 2
-    assert "<li" in widget.feedback_html
+    if kind == "confidence":  # locked: the record is shown, so the check explains it all
+        assert len(study.lines()) > 2 and "<li" in widget.feedback_html
+    else:  # an attempt first, then hints: never the key's words or reasons (issue 24)
+        expected = "hints" if kind == "source-linker" else "attempt"  # 1 of 2 vs 1 of 4
+        assert study.stage == expected
+        assert ("make an attempt first" in str(study)) == (expected == "attempt")
+        assert "Why:" not in widget.feedback_html
+        for claim in KEY.claims:
+            assert claim["rationale"] not in widget.feedback_html
+            assert claim["span"]["text"] not in widget.feedback_html
 
     monkeypatch.setenv("SOURCEWISE_MODE", "course")
     course = widget.check()
@@ -356,3 +364,10 @@ def test_comparison_panes_are_titled_like_their_matrix_columns(tmp_path: Path) -
     columns = [c["label"] for c in widget.grids[0]["columns"]]
     assert [p["title"] for p in widget.panes[1:]] == columns
     assert all(p["headline"] for p in widget.panes[1:])
+
+
+def test_the_heatmap_names_accounts_by_outlet_not_by_internal_id(tmp_path: Path) -> None:
+    widget = make("comparison", tmp_path)
+    figure = widget.heatmap()
+    assert list(figure.data[0].x) == ["Ridgeline Defence Digest", "Crossbar Wire Service"]
+    assert not {"coalition-briefing", "wire-sceptic"} & set(figure.data[0].x)

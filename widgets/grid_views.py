@@ -133,7 +133,11 @@ class Comparison(GridView):
         code = {"corroborates": 1, "contradicts": -1, "silent": 0, None: None}
         z = [[code[g.get(r, c)] for c in g.columns] for r in g.rows]
         text = [[g.get(r, c) or "not answered" for c in g.columns] for r in g.rows]
-        fig = Chart(go.Heatmap(z=z, x=list(g.columns), y=list(g.rows), text=text,
+        # Columns by outlet name, as in the widget: internal ids ("wire-sceptic") would hint
+        # at the expected reading.
+        outlets = {c["id"]: c["label"] for c in self.grids[0]["columns"]}
+        fig = Chart(go.Heatmap(z=z, x=[outlets.get(c, c) for c in g.columns], y=list(g.rows),
+                               text=text,
                                    hovertemplate="%{y} / %{x}: %{text}<extra></extra>",
                                    zmin=-1, zmax=1,
                                    colorscale=[[0, "#d55e00"], [0.5, "#eeeeee"], [1, "#0072b2"]],

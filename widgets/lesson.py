@@ -108,6 +108,7 @@ class Lesson:
             from sourcewise.grading.task_keys import task, task_key
 
             from .feedback import Feedback, mode
+            from .self_check import still_needed
 
             answer = self.answer(question_id)
             if is_empty(answer):
@@ -121,7 +122,12 @@ class Lesson:
                 return None
             result = score_task(task(task_id).kind, answer,
                                 task_key(task_id, self.article.id, claims))
-            print(Feedback(task(task_id).title, result, mode()).summary())
+            if task(task_id).kind != "calibration" and still_needed(result):
+                # Counts of a near-empty answer would say how many items the key holds.
+                print(f"{task(task_id).title}: make an attempt first; the widget's 'Check my "
+                      "answer' then gives hints.")
+            else:
+                print(Feedback(task(task_id).title, result, mode()).summary())
             return Points(result.points(points), points)
         except Exception as err:  # a self-check must never stop "Run All"
             print(f"The self-check for {question_id} could not run ({err}).")

@@ -15,7 +15,8 @@ from sourcewise.seeds.article import SEED_ARTICLE
 
 from .annotation_model import AnswerModelError
 from .answer_store import AnswerStore, AnswerStoreError
-from .feedback import CourseCheck, Feedback, mode
+from .feedback import CourseCheck, Feedback, mode, self_study_feedback
+from .self_check import expert_record
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -32,6 +33,9 @@ def static_css(name: str) -> str:
 
 
 CLAIM_FIELDS = ("unit", "span", "paraphrase")
+# Put before a self-check's result once the answer has changed: it speaks of an older answer.
+STALE = ('<p class="sw-stale"><strong>Your answer has changed since this check:</strong> '
+         "check again to see where it stands now.</p>")
 
 
 def claims_for(widget: str, article: Article, key: Key,
@@ -79,6 +83,8 @@ class PersistentView(anywidget.AnyWidget):
     feedback_html = traitlets.Unicode("").tag(sync=True)
     prompt = traitlets.Unicode("").tag(sync=True)
     checkable = traitlets.Bool(False).tag(sync=True)
+    # After a real attempt, the view offers "Show me the expert's answer" (self-study only).
+    expert_offer = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, *, question_id: str, store: AnswerStore, fingerprint: str | None,
                  model: Any, task_id: str | None = None, article_id: str = SEED_ARTICLE,
@@ -127,6 +133,8 @@ class PersistentView(anywidget.AnyWidget):
         with self.hold_sync():
             self.notice = "\n".join([f"Not accepted: {p}." for p in problems] + [status])
             self.saves += 1
+            if self.feedback_html and STALE not in self.feedback_html:
+                self.feedback_html = STALE + self.feedback_html
         if clean != change["new"]:
             self._restoring = True
             self.value = clean
@@ -140,9 +148,10 @@ class PersistentView(anywidget.AnyWidget):
         self._restoring = False
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "check":
+        event = content.get("event") if isinstance(content, dict) else None
+        if event in ("check", "expert"):
             try:
-                self.check()
+                self.check() if event == "check" else self.show_expert()
             except Exception as err:  # the button must answer, not fail silently in a log
                 self.feedback_html = ("<p>The self-check could not run "
                                       f"({type(err).__name__}: {html.escape(str(err))}).</p>")
@@ -158,22 +167,84 @@ class PersistentView(anywidget.AnyWidget):
         return task_key(task_id, self.article_id, self.claim_ids())
 
     def check(self, task_id: str | None = None) -> Feedback | CourseCheck:
-        """Self-study: compare the answer with the key. Course mode: say what is unfinished,
-        without the key (a course edition has none)."""
+        """Self-study: an attempt first, then hints, the expert's answer once asked for (see
+        ``self_check``). Course mode: say what is unfinished, without the key (a course
+        edition has none)."""
         task_id = task_id or self.task_id
         if task_id is None:
             raise ValueError("this widget has no key to check against")
+        if mode() == "course":
+            return self._course_check(task_id)
+        feedback = self._feedback(task_id, noted=self.expert_shown(task_id))
+        with self.hold_sync():
+            self.expert_offer = feedback.stage == "hints"
+            self.feedback_html = feedback._repr_html_()
+        return feedback
+
+    def _course_check(self, task_id: str) -> CourseCheck:
+        from sourcewise.grading.task_keys import task
+
+        from .completeness import gaps
+
+        progress = CourseCheck(task(task_id).title, tuple(gaps(self.model)))
+        with self.hold_sync():
+            self.expert_offer = False
+            self.feedback_html = progress._repr_html_()
+        return progress
+
+    def _feedback(self, task_id: str, *, noted: bool) -> Feedback:
         from sourcewise.grading.item_grading import score_task
         from sourcewise.grading.task_keys import task
 
         spec = task(task_id)
-        if mode() == "course":
-            from .completeness import gaps
+        key = self.scoring_key(task_id)
+        result = score_task(spec.kind, self.model.to_value(), key)
+        return self_study_feedback(task_id, spec.title, spec.kind, result, key, noted=noted)
 
-            progress = CourseCheck(spec.title, tuple(gaps(self.model)))
-            self.feedback_html = progress._repr_html_()
-            return progress
-        result = score_task(spec.kind, self.model.to_value(), self.scoring_key(task_id))
-        feedback = Feedback(spec.title, result, mode())
-        self.feedback_html = feedback._repr_html_()
+    def expert_shown(self, task_id: str) -> bool:
+        """Whether the student has asked for the expert's answer to this question's task."""
+        self.store.reload()  # another view of the same question may have noted it
+        return self.store.get(expert_record(self.question_id, task_id)) is not None
+
+    def show_expert(self, task_id: str | None = None) -> Feedback | CourseCheck:
+        """"Show me the expert's answer": only after a real attempt, and only once noted.
+
+        The note goes into the answers file as ``<question id>.<task id>.expert_answer`` (when
+        it was first and last asked for, how often, and the score just before), so an
+        instructor sees it; where it cannot be written, nothing is shown.
+        """
+        task_id = task_id or self.task_id
+        if task_id is None:
+            raise ValueError("this widget has no key to check against")
+        if mode() == "course":
+            return self._course_check(task_id)
+        before = self._feedback(task_id, noted=False)
+        if before.stage == "attempt":
+            with self.hold_sync():
+                self.expert_offer = False
+                self.feedback_html = before._repr_html_()
+            return before
+        from datetime import UTC, datetime
+
+        record_id = expert_record(self.question_id, task_id)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        earlier = self.store.get(record_id) or {}
+        record = {"first_shown": earlier.get("first_shown", now), "last_shown": now,
+                  "times": int(earlier.get("times", 0)) + 1,
+                  "score_before": round(before.result.score, 3)}
+        try:
+            noted = self.store.set(record_id, record)
+        except AnswerStoreError as err:
+            noted, why = False, str(err)
+        else:
+            why = "this is a read-only (grading) run"
+        if not noted:
+            self.feedback_html = ("<p>The expert's answer is shown only when your request can "
+                                  "be noted in your answers file, and it could not "
+                                  f"({html.escape(why)}).</p>")
+            return before
+        feedback = self._feedback(task_id, noted=True)
+        with self.hold_sync():
+            self.expert_offer = False
+            self.feedback_html = feedback._repr_html_()
         return feedback

@@ -23,6 +23,10 @@ class SearchView(PersistentView):
     records = traitlets.List().tag(sync=True)
     items = traitlets.List().tag(sync=True)
     query = traitlets.Unicode("").tag(sync=True)
+    # The query the shown results belong to: the view's message follows it, so a second
+    # search (an empty one too) always replaces the first one's message.
+    searched = traitlets.Unicode("").tag(sync=True)
+    searches = traitlets.Int(0).tag(sync=True)  # one more per search the student submits
     results = traitlets.List().tag(sync=True)
 
     def __init__(self, article: Article, key: Key, question_id: str, claim_ids: Sequence[str],
@@ -32,20 +36,32 @@ class SearchView(PersistentView):
         model = SearchModel(tuple(records), finding_items(records, claims))
         shown = [{**r.public(), "kind": KIND_LABELS.get(str(r.data.get("kind")), "page")}
                  for r in records]
-        items = [{"id": i.id, "label": i.label, "detail": i.detail,
-                  "options": [{"value": v, "label": label} for v, label in i.options]}
-                 for i in model.items]
+        self.found: set[str] = set()
         super().__init__(question_id=question_id, store=store, fingerprint=article.fingerprint,
                          model=model, task_id=task_id, article_id=article.id, prompt=prompt,
-                         records=shown, items=items)
+                         records=shown, items=[])
+        self.found = model.found_in_answers()
+        self._show_items()
 
-    @traitlets.observe("query")
-    def _on_query(self, change: dict[str, Any]) -> None:
-        self.results = self.model.search(change["new"])
+    def _show_items(self) -> None:
+        self.items = [{"id": i.id, "label": i.label, "detail": i.detail,
+                       "options": [{"value": v, "label": label}
+                                   for v, label in self.model.shown_options(i, self.found)]}
+                      for i in self.model.items]
+
+    @traitlets.observe("query", "searches")
+    def _on_query(self, _change: dict[str, Any]) -> None:
+        results = self.model.search(self.query)
+        self.found |= set(results)
+        with self.hold_sync():
+            self.results = results
+            self.searched = self.query
+            self._show_items()
 
     def search(self, query: str) -> list[str]:
         """Search as the student would (the view shows the results)."""
         self.query = query
+        self.searches += 1
         return list(self.results)
 
     def choose(self, item_id: str, option: str | None) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sourcewise.seeds.records import Record, search
+from sourcewise.seeds.records import Record, record_index
 
 from .annotation_model import AnswerModelError
 
@@ -23,6 +23,9 @@ class FindingItem:
     label: str
     options: tuple[tuple[str, str], ...]  # (value, what the student sees)
     detail: str = ""
+    # Where an option comes from: record fields (the original's outlet, author, date), or
+    # () when the options are records themselves; a menu lists only what searches found.
+    fields: tuple[str, ...] = ()
 
     def values(self) -> tuple[str, ...]:
         return tuple(value for value, _ in self.options)
@@ -38,9 +41,11 @@ def finding_items(records: Sequence[Record],
 
     pick = tuple((r.id, f"{r.data['outlet']}: {r.data['title']}") for r in records)
     items = [FindingItem("original|outlet", "Outlet of the original report",
-                         distinct("outlet", "credits")),
-             FindingItem("original|author", "Its author", distinct("author")),
-             FindingItem("original|date", "Its date of publication", distinct("date"))]
+                         distinct("outlet", "credits"), fields=("outlet", "credits")),
+             FindingItem("original|author", "Its author", distinct("author"),
+                         fields=("author",)),
+             FindingItem("original|date", "Its date of publication", distinct("date"),
+                         fields=("date",))]
     for claim in claims:
         items.append(FindingItem(
             f"{claim['id']}|record", f"{claim['id']}: a record that corroborates it "
@@ -57,6 +62,7 @@ class SearchModel:
     items: tuple[FindingItem, ...]
     answers: dict[str, str] = field(default_factory=dict)
     _history: list[dict[str, str]] = field(default_factory=list, repr=False)
+    _index: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.records:
@@ -69,11 +75,34 @@ class SearchModel:
         for item in self.items:
             if not item.options:
                 raise AnswerModelError(f"question {item.id!r} has no options")
+        self._index = record_index(self.records)
 
     # -- searching ---------------------------------------------------------------------------
     def search(self, query: str) -> list[str]:
         """Ids of the records a query finds, best first; an empty query finds nothing."""
-        return search(list(self.records), query)
+        return self._index.search(query)
+
+    def shown_options(self, item: FindingItem, found: set[str]) -> tuple[tuple[str, str], ...]:
+        """The options a menu lists: what the records in ``found`` show, the "none" and
+        "not given" answers, and the saved answer. Before any search a student cannot pick
+        the original's outlet, author or a record title from a menu: they must find it."""
+        records = [r for r in self.records if r.id in found]
+        seen = {str(r.data[f]) for r in records for f in item.fields if r.data.get(f)}
+        keep = {NONE_FOUND, NOT_GIVEN, self.answers.get(item.id), *found, *seen}
+        if item.fields:
+            keep -= found  # record ids are not answers to an outlet, author or date question
+        return tuple(option for option in item.options if option[0] in keep)
+
+    def found_in_answers(self) -> set[str]:
+        """Records the saved answers refer to (so a restored answer keeps its menu entries)."""
+        found = set()
+        for item in self.items:
+            value = self.answers.get(item.id)
+            for record in self.records:
+                if value == record.id or (item.fields and value in {
+                        str(record.data.get(f)) for f in item.fields}):
+                    found.add(record.id)
+        return found
 
     def record(self, record_id: str) -> Record:
         for record in self.records:

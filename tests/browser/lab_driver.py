@@ -46,6 +46,10 @@ WIDGET_CELLS = {
                   'account_ids=["coalition-briefing", "wire-sceptic"])',
     "confidence": 'lesson.confidence("q_confidence", ["C15", "C20", "C33"], '
                   'task="weighing.calibration")',
+    # Lesson 1's graded task (self-checks that teach, and a click at the bottom edge).
+    "claims-focused": 'lesson.annotator("claims_check", task="claims.focused")',
+    # Lesson 3's lateral reading search.
+    "search": 'lesson.search("q_search", ["C23", "C33", "C39"], task="corroboration.search")',
     # All answers in one file (the browser edition's my-answers notebook).
     "answer-transfer": "from sourcewise.widgets import AnswerTransfer\nAnswerTransfer()",
     # Lesson 3's layout: the seed beside every competing account.

@@ -120,7 +120,7 @@ def judge_every_claim(nb: NotebookPage, widget: Any, question: str, claims: list
         want = 50.0 + 5 * (i % 3)
         wait_until(lambda c=claim, w=want: (answers(nb).get(question) or {}).get(c, {})
                    .get("p") == w, what=f"{claim} at {want} %")
-        press(nb, "Tab")  # the claim's "Not set" button
+        press(nb, "Tab")  # the claim's "Clear" button
         press(nb, "Tab")  # its reason
         assert focused(nb) == f"r-{claim}"
         nb.page.keyboard.type(f"reason {i}")

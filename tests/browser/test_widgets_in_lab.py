@@ -128,8 +128,8 @@ def test_annotator_units_by_mouse_and_keyboard_survive_a_restart(open_notebook: 
     wait_for_saved(nb, "q_units", expected)
     keys_stayed_in_widget(nb)
 
-    feedback = check_feedback(nb)
-    assert "right" in feedback and "Why:" in feedback
+    feedback = check_feedback(nb)  # 4 of 40 claims is no attempt yet (issue 24)
+    assert "make an attempt first" in feedback and "Why:" not in feedback
     screenshot(nb, tmp_path, "annotator-units")
 
     rerun_without_changes(nb, UNITS_READY)
@@ -221,7 +221,7 @@ def test_annotator_spans_by_mouse_and_keyboard_survive_a_restart(open_notebook: 
     wait_for_saved(nb, "q_spans", expected)
     keys_stayed_in_widget(nb)
 
-    assert "right" in check_feedback(nb)
+    assert "make an attempt first" in check_feedback(nb)  # 3 marks of about 30 (issue 24)
     screenshot(nb, tmp_path, "annotator-spans")
 
     rerun_without_changes(nb, SPANS_READY)
@@ -278,7 +278,7 @@ def test_source_linker_choices_survive_a_restart(open_notebook: Any, tmp_path: P
                                           "named": "named"}}}
     wait_for_saved(nb, "q_links", expected)
 
-    assert "right" in check_feedback(nb)
+    assert "Hints:" in check_feedback(nb)  # 2 of 3 links: an attempt, so hints
     screenshot(nb, tmp_path, "source-linker")
 
     rerun_without_changes(nb, LINKS_READY)
@@ -309,7 +309,7 @@ def test_comparison_matrix_survives_a_restart(open_notebook: Any, tmp_path: Path
     wait_for_saved(nb, "q_matrix", expected)
     keys_stayed_in_widget(nb)
 
-    assert "right" in check_feedback(nb)
+    assert "Hints:" in check_feedback(nb)  # every cell answered: hints
     screenshot(nb, tmp_path, "comparison")
 
     rerun_without_changes(nb, MATRIX_READY)

@@ -1,6 +1,8 @@
 // Annotator view: label whole sentences (units mode) or word spans (spans mode).
 // The Python model owns the answer; this view only edits `value` and re-renders from it.
 
+// How far (px) the pointer must move with the button down before a click becomes a drag.
+const DRAG_PIXELS = 4;
 const PATTERNS = ["solid", "double", "dashed", "dotted", "wavy", "boxed", "lines", "bar", "dashbox",
   "thick", "sides", "overdash", "underbox"];
 
@@ -11,6 +13,7 @@ function render({ model, el: root }) {
   let focusTok = null;     // spans mode: token under keyboard focus
   let history = [];        // undo stack of earlier values
   let redrawing = false;   // focus events fired by a redraw are not the student's
+  let press = null;        // spans mode: where the button went down, and whether it moved since
 
   const value = () => model.get("value") || { mode: model.get("mode"), marks: [] };
   const marks = () => (value().marks || []).slice();
@@ -28,6 +31,16 @@ function render({ model, el: root }) {
     const prev = history.pop();
     model.set("value", { mode: model.get("mode"), marks: prev });
     model.save_changes();
+  }
+
+  // Keys for labels: 1–9, 0 for the tenth, Shift+1… for the eleventh on (a task may have 14).
+  // ev.code, not ev.key: Shift+1 types "!" on one keyboard and "1" on another.
+  function labelNumber(ev) {
+    const m = /^(?:Digit|Numpad)([0-9])$/.exec(ev.code || "");
+    if (!m) return null;
+    const d = Number(m[1]);
+    if (ev.shiftKey) return d >= 1 && d <= 9 ? 10 + d : null;
+    return d === 0 ? 10 : d;
   }
 
   function labelIndex(name) { return labels().findIndex((l) => l.name === name); }
@@ -85,6 +98,10 @@ function render({ model, el: root }) {
 
   function quote(unit, s, e) { return unit.text.slice(s - unit.start, e - unit.start); }
 
+  // The key that picks label i, as the legend shows it.
+  function keyName(i) { return i < 9 ? String(i + 1) : i === 9 ? "0" : `⇧${i - 9}`; }
+  function keysText() { return labels().length > 9 ? "1–9, 0, Shift+1…" : "1–9"; }
+
   function patternClass(i) { return `sw-l${i} sw-p-${PATTERNS[i % PATTERNS.length]}`; }
 
   // Redraw from the model. `focusKey` says where the focus goes afterwards (default: where it
@@ -99,7 +116,8 @@ function render({ model, el: root }) {
     if (prompt) root.append(el("p", { class: "sw-prompt" }, prompt));
 
     const bar = el("div", { class: "sw-bar" });
-    const legend = el("div", { class: "sw-legend", role: "radiogroup", "aria-label": "Labels (keys 1–9)" });
+    const legend = el("div", { class: "sw-legend", role: "radiogroup",
+      "aria-label": labels().length > 9 ? "Labels (keys 1–9, 0, then Shift+1…)" : "Labels (keys 1–9)" });
     const helps = el("div", { class: "sw-sr-only" });
     labels().forEach((l, i) => {
       const helpId = `${uid}-help-${i}`;
@@ -110,7 +128,7 @@ function render({ model, el: root }) {
         tabindex: i === active ? "0" : "-1",
       });
       if (l.help) item.setAttribute("aria-describedby", helpId);
-      item.append(el("span", { class: "sw-swatch", "aria-hidden": "true" }, String(i + 1)), l.name);
+      item.append(el("span", { class: "sw-swatch", "aria-hidden": "true" }, keyName(i)), l.name);
       item.addEventListener("click", () => { active = i; draw(`label-${i}`); });
       item.addEventListener("keydown", (ev) => {
         const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
@@ -123,7 +141,7 @@ function render({ model, el: root }) {
     });
     const current = labels()[active];
     const activeHelp = el("p", { class: "sw-label-help", id: `${uid}-active-help` });
-    activeHelp.append(el("strong", {}, `${active + 1} · ${current.name}`),
+    activeHelp.append(el("strong", {}, `${keyName(active)} · ${current.name}`),
       current.help ? `: ${current.help}` : "");
 
     const extra = [];
@@ -140,14 +158,14 @@ function render({ model, el: root }) {
       const range = pendingRange(unit);
       const m = range ? null : (focusTok !== null ? markAt(focusTok) : null);
       let text = "No words selected.";
-      if (range) text = `Selected in ${unit.id}: “${quote(unit, range[0], range[1])}”. Enter or 1–9 labels it.`;
+      if (range) text = `Selected in ${unit.id}: “${quote(unit, range[0], range[1])}”. Enter or ${keysText()} labels it.`;
       else if (m) text = `Cursor on a mark in ${m.unit}: “${quote(unitOf(m.start), m.start, m.end)}” (${m.label}).`;
       bar.append(el("p", { class: "sw-selection" }, text));
     }
     root.append(bar, helps, statusBlock(root, model));
     root.append(el("p", { class: "sw-help" }, spans
-      ? "Click a word, then shift-click (or drag to) the last word; press Enter or a number key to label it. Keyboard: Tab to a sentence, ←/→ move between words, Shift+←/→ extend, 1–9 choose a label, Enter/Space apply, Delete removes the mark under the cursor, Ctrl+Z undo."
-      : "Click a sentence to label it with the active label; click again to remove. Keyboard: Tab or ↑/↓ move, 1–9 choose a label, Enter/Space apply, Ctrl+Z undo."));
+      ? `Click a word, then shift-click (or drag to) the last word; press Enter or a number key to label it. Keyboard: Tab to a sentence, ←/→ move between words, Shift+←/→ extend, ${keysText()} choose a label, Enter/Space apply, Delete removes the mark under the cursor, Ctrl+Z undo.`
+      : `Click a sentence to label it with the active label; click again to remove. Keyboard: Tab or ↑/↓ move, ${keysText()} choose a label, Enter/Space apply, Ctrl+Z undo.`));
 
     const text = el("div", { class: "sw-text", role: "group", "aria-label": "Article text" });
     model.get("units").forEach((unit, ui) => text.append(spans ? spanUnit(unit, ui, uid) : wholeUnit(unit, ui)));
@@ -172,7 +190,7 @@ function render({ model, el: root }) {
       node.classList.add("sw-marked", `sw-l${i}`);
       node.setAttribute("data-label", m.label);
       body.className = `sw-unit-text sw-mark ${patternClass(i)}`;
-      node.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, String(i + 1)),
+      node.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, keyName(i)),
         el("span", { class: "sw-sr-only" }, ` (labelled: ${m.label})`));
     }
     node.addEventListener("click", () => { toggleUnit(unit); });
@@ -229,16 +247,16 @@ function render({ model, el: root }) {
       if (inRange(s, e)) tok.classList.add("sw-pending");
       if (s === focusTok) { tok.classList.add("sw-cursor"); node.setAttribute("aria-activedescendant", tok.id); }
       tok.addEventListener("mousedown", (ev) => {
+        if (ev.button !== 0) return;
         ev.preventDefault();  // no native text selection; so focus the sentence ourselves,
         // or Enter / number keys after a click would reach the notebook instead of the widget.
         const sameUnit = anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end;
-        if (ev.shiftKey && sameUnit) { focusTok = s; } else { anchor = [s, e]; focusTok = s; root.dataset.dragging = "1"; }
+        if (ev.shiftKey && sameUnit) { focusTok = s; } else { anchor = [s, e]; focusTok = s; }
+        // A drag starts only when the pointer itself moves (see the mousemove handler below):
+        // words sliding under a still pointer (a redraw, a scroll) are not a drag.
+        press = { x: ev.clientX, y: ev.clientY, unit: unit.id, moved: false };
+        root.dataset.dragging = "1";
         draw(`unit-${unit.id}`);
-      });
-      tok.addEventListener("mouseenter", () => {
-        if (root.dataset.dragging === "1" && anchor !== null && anchor[0] >= unit.start && anchor[0] < unit.end) {
-          focusTok = s; draw(`unit-${unit.id}`);
-        }
       });
       holder.append(tok);
       cursor = e;
@@ -258,7 +276,7 @@ function render({ model, el: root }) {
 
     function closeMark() {
       const i = labelIndex(open.label);
-      holder.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, String(i + 1)));
+      holder.append(el("sup", { class: "sw-marker", "aria-hidden": "true" }, keyName(i)));
       node.append(holder);
       holder = node;
       open = null;
@@ -300,12 +318,26 @@ function render({ model, el: root }) {
     } else if (ev.key === "Escape") { anchor = null; draw(`unit-${unit.id}`); }
   }
 
-  root.addEventListener("mouseup", () => { delete root.dataset.dragging; });
-  document.addEventListener("mouseup", () => { delete root.dataset.dragging; });
+  const release = () => { press = null; delete root.dataset.dragging; };
+  root.addEventListener("mouseup", release);
+  document.addEventListener("mouseup", release);
+  // Dragging extends the selection to the word under the pointer, once the pointer has really
+  // moved with the button down. Chromium also sends mouse events when content moves under a
+  // still pointer (after a scroll or a redraw): those keep their coordinates and change nothing.
+  root.addEventListener("mousemove", (ev) => {
+    if (!press || !(ev.buttons & 1)) return;
+    if (!press.moved && Math.hypot(ev.clientX - press.x, ev.clientY - press.y) < DRAG_PIXELS) return;
+    press.moved = true;
+    const tok = ev.target.closest && ev.target.closest(".sw-token");
+    const unitNode = tok && tok.closest(".sw-unit");
+    if (!tok || !unitNode || unitNode.dataset.unitId !== press.unit) return;
+    const start = Number(tok.dataset.start);
+    if (start !== focusTok) { focusTok = start; draw(`unit-${press.unit}`); }
+  });
   root.addEventListener("keydown", (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z") { ev.preventDefault(); ev.stopPropagation(); undo(); return; }
-    const n = Number(ev.key);
-    if (Number.isInteger(n) && n >= 1 && n <= labels().length && !ev.ctrlKey && !ev.altKey) {
+    const n = labelNumber(ev);
+    if (n !== null && n <= labels().length && !ev.ctrlKey && !ev.altKey) {
       ev.preventDefault(); ev.stopPropagation();
       active = n - 1;
       if (model.get("mode") === "spans" && anchor !== null && focusTok !== null) {

@@ -69,10 +69,12 @@ function focusKeyIn(root) {
   return focused && root.contains(focused) ? focused.dataset.focusKey : null;
 }
 
+// A redraw puts the focus back without scrolling: the element is where it was, and a scroll
+// here would slide words under a still pointer (issue 24: a click read as a drag).
 function refocusIn(root, key) {
   if (!key) return null;
   const again = root.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
-  if (again) again.focus();
+  if (again) again.focus({ preventScroll: true });
   return again;
 }
 
@@ -102,7 +104,8 @@ function revealFeedback(root) {
 }
 
 // The tool row every view has: Undo (enabled when there is something to undo), any extra
-// buttons the view passes, "Check my answer" when the task has a key, and the save status.
+// buttons the view passes, "Check my answer" when the task has a key (then, after a real
+// attempt, "Show me the expert's answer"), and the save status.
 // It stays in view (sticky) while the student works further down a long text.
 function toolRow(model, canUndo, undo, extra = [], root = null) {
   const tools = el("div", { class: "sw-tools", role: "toolbar", "aria-label": "Answer tools" });
@@ -117,6 +120,15 @@ function toolRow(model, canUndo, undo, extra = [], root = null) {
       model.send({ event: "check" });
     });
     tools.append(check);
+  }
+  // Offered only after a real attempt; the kernel notes the request in the answers file.
+  if (model.get("expert_offer")) {
+    const expert = el("button", { class: "sw-expert", "data-focus-key": "expert" }, "Show me the expert's answer");
+    expert.addEventListener("click", () => {
+      if (root) root.dataset.checkPending = "1";
+      model.send({ event: "expert" });
+    });
+    tools.append(expert);
   }
   const notice = model.get("notice");
   const last = notice ? notice.split("\n").slice(-1)[0] : "";
@@ -141,8 +153,10 @@ function afterDraw(root, model) {
     const place = target && (target.closest(".sw-unit, td, .sw-claim") || target);
     if (place) {
       const bad = !/^Saved\.$/.test(last);
-      place.append(el("span", { class: `sw-saved-here${bad ? " sw-not-saved" : ""}`, "aria-hidden": "true" },
-        bad ? last : "Saved."));
+      const status = el("span", { class: `sw-saved-here${bad ? " sw-not-saved" : ""}`, "aria-hidden": "true" },
+        bad ? last : "Saved.");
+      // Beside a button, never inside it: a refusal must not read as the button's label.
+      if (place.tagName === "BUTTON") place.after(status); else place.append(status);
     }
   }
   if (root.dataset.checkPending === "1" && root.querySelector(".sw-feedback")) {

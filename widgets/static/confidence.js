@@ -6,6 +6,7 @@ function render({ model, el: root }) {
   setUpRoot(root, "sw-confidence");
   const history = [];  // undo stack of earlier values
   let confirming = false;  // the lock button was pressed once: ask before locking for good
+  let unsetNow = [];       // claims still unset when the lock was refused (shown beside it)
 
   function setValue(next) {
     model.set("value", next);
@@ -42,9 +43,19 @@ function render({ model, el: root }) {
     if (!confirming) {
       const lock = el("button", { class: "sw-lock-button", "data-focus-key": "lock" },
         "Lock my answers and show the record");
-      lock.addEventListener("click", () => { confirming = true; draw(); focusIn("lock-now"); });
+      lock.addEventListener("click", () => {
+        const value = model.get("value") || {};
+        unsetNow = model.get("claims").map((c) => c.id)
+          .filter((id) => !value[id] || value[id].p === null || value[id].p === undefined);
+        if (unsetNow.length) { draw(); focusIn("lock"); return; }  // refused: say why, beside it
+        confirming = true; draw(); focusIn("lock-now");
+      });
       box.append(lock, el("span", { class: "sw-lock-help" },
         " When every slider is set. After locking, the answers cannot change."));
+      if (unsetNow.length) {
+        box.append(el("p", { class: "sw-lock-refusal", role: "alert" },
+          `Not locked: set every slider first. Not set yet: ${unsetNow.join(", ")}.`));
+      }
       return box;
     }
     const question = el("p", { id: `${root.swUid}-lock-q` },
@@ -106,7 +117,7 @@ function render({ model, el: root }) {
         if ((ev.key === "Enter" || ev.key === " ") && !ev.shiftKey) { ev.preventDefault(); commit(); }
       });
       const clear = el("button", { class: "sw-clear", "data-focus-key": `c-${claim.id}`,
-        "aria-label": `Clear the confidence for ${claim.id} (back to not set)` }, "Not set");
+        "aria-label": `Clear the confidence for ${claim.id} (back to not set)` }, "Clear");
       clear.disabled = !isSet || locked;
       clear.addEventListener("click", () => update(claim.id, { p: null }));
       const reason = el("input", {
@@ -146,6 +157,7 @@ function render({ model, el: root }) {
     ev.stopPropagation();
   });
   announceChanges(root, model);
+  model.on("change:value", () => { unsetNow = []; });
   for (const name of ["value", "notice", "feedback_html", "outcomes", "locked"]) model.on(`change:${name}`, draw);
   draw();
 }

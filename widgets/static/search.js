@@ -42,19 +42,21 @@ function render({ model, el: root }) {
     form.append(input, go);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
+      // `searches` counts submissions: the same query again, or an empty one, is a search too.
       model.set("query", input.value);
+      model.set("searches", (model.get("searches") || 0) + 1);
       model.save_changes();
     });
     root.append(form);
 
     const records = Object.fromEntries(model.get("records").map((r) => [r.id, r]));
     const results = model.get("results") || [];
-    const query = model.get("query") || "";
+    const query = model.get("searched") || "";  // the query these results belong to
     const section = el("section", { class: "sw-results", "aria-label": "Search results" });
     if (query) {
       section.append(el("p", { class: "sw-count" }, results.length
         ? `${results.length} record(s) found for “${query}”. Open a result to read its details.`
-        : `No record found for “${query}”. Try fewer or other words.`));
+        : `No record found for “${query}”. Try other words: a name, a place, a few words of a sentence.`));
     }
     const list = el("ul");
     for (const id of results) {
@@ -79,6 +81,8 @@ function render({ model, el: root }) {
     const value = model.get("value") || {};
     const findings = el("fieldset", { class: "sw-findings" });
     findings.append(el("legend", {}, "What you found"));
+    findings.append(el("p", { class: "sw-findings-note" },
+      "Each menu lists only what your searches have found so far: search first."));
     for (const item of model.get("items")) {
       const row = el("div", { class: "sw-finding", "data-item-id": item.id });
       const selId = `${root.swUid}-item-${item.id.replace(/[^A-Za-z0-9-]/g, "-")}`;
@@ -117,10 +121,12 @@ function render({ model, el: root }) {
     ev.stopPropagation();
   });
   announceChanges(root, model);
-  model.on("change:results", () => {
-    draw();
+  // A search redraws the results and the menus; its message follows `searched`, so a second
+  // search (an empty one too) replaces the first one's message.
+  for (const name of ["searched", "results", "items"]) model.on(`change:${name}`, draw);
+  model.on("change:searched", () => {
     const n = (model.get("results") || []).length;
-    announce(root, n ? `${n} record(s) found.` : "No record found.");
+    if (model.get("searched")) announce(root, n ? `${n} record(s) found.` : "No record found.");
   });
   for (const name of ["value", "notice", "feedback_html"]) model.on(`change:${name}`, draw);
   draw();
