@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sourcewise.seeds import Key, load_accounts, load_article, load_key
@@ -104,10 +105,10 @@ def article_claims_key(key: Key) -> dict[str, Any]:
     return _claim_spans(key, labels)
 
 
-def before_tracing(rationale: str, key: Key) -> str:
+def before_tracing(rationale: str, article: Key | str | Path = SEED_ARTICLE) -> str:
     """A rationale without the sentences that give away a later lesson's finding (the
     article's ``tasks.json``: for the seed, what tracing discovers about the original)."""
-    settings = load_task_settings(key.ref)
+    settings = load_task_settings(article.ref if isinstance(article, Key) else article)
     sentences = re.split(r"(?<=[.!?])\s+", rationale)
     kept = [s for s in sentences if not settings.hides(s)]
     return " ".join(kept) if kept else rationale
