@@ -6,18 +6,27 @@ All" does before a student has done anything; nothing it prints or displays, wid
 included, may hold a "Why:", a later outcome, or any rationale of the expert key. For lesson 5
 a fixture pair follows: every slider set but not locked (still nothing), then locked (now the
 record is shown).
+
+The second half reads the notebooks' text instead of their output: what a student can read
+without doing anything (markdown outside a ``<details>`` block, the explicit act of opening
+it, and every code cell's source, collapsed or not, without hidden tests and without the
+instructor's example answers) may not hold the original's outlet or author before lesson 3's
+trace, a scored outcome of lesson 5, a verdict of lesson 6 on one of its task sentences, or
+a worked example on a claim of lesson 1's task sentences.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 
+from sourcewise.grading.task_keys import FOCUS_UNITS, VERDICT_LABELS, calibration_claims
 from sourcewise.lessons import LESSONS_DIR, lesson_ids
 from sourcewise.lessons.lesson_keys import BEGIN, END
 from sourcewise.seeds import load_accounts, load_article, load_key
@@ -124,3 +133,78 @@ def test_weighing_once_locked_shows_the_record_score_and_chart(
     assert "Later reporting:" in text  # beside each claim, in the step-3 widget
     assert "average Brier score 0.25" in text  # 50 % everywhere, as the lesson says
     assert "application/vnd.plotly.v1+json" in json.dumps([c.get("outputs", []) for c in nb.cells])
+
+
+# --- The notebooks' text, before the student acts ---------------------------------------
+DETAILS = re.compile(r"<details>.*?</details>", re.DOTALL)
+# The trace (lesson 3) finds these; until then no lesson may name them.
+ORIGINAL = ("Financial Times", "Erika Solomon", "Solomon", "CNBC", "Beirut")
+
+
+def visible(lesson: str) -> str:
+    cells = json.loads((LESSONS_DIR / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
+    parts = []
+    for cell in cells:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+                continue  # the instructor's example answer: the student's copy is empty
+            parts.append(DETAILS.sub("", text))
+        else:
+            head, _, rest = text.partition(BEGIN)
+            parts.append(head + rest.partition(END)[2])
+    return "\n".join(parts)
+
+
+def sentences(text: str) -> list[str]:
+    # Paragraphs and list items end a sentence too; within them lines are wrapped prose.
+    blocks = re.split(r"\n\s*\n|\n(?=\s*(?:[-*]|\d+\.|\|) )", text)
+    return [s for b in blocks for s in re.split(r"(?<=[.!?;:])\s+", re.sub(r"\s+", " ", b))]
+
+
+def test_the_reader_sees_the_lessons_without_the_answers_inside_details() -> None:
+    """Fixture pair on lesson 3: the findings exist in the notebook, but only behind an act."""
+    raw = (LESSONS_DIR / "03-corroboration.ipynb").read_text(encoding="utf-8")
+    assert "Erika Solomon" in raw
+    assert "Erika Solomon" not in visible("03-corroboration")
+
+
+@pytest.mark.parametrize("lesson", [x for x in lesson_ids() if x < "04"])
+def test_no_lesson_names_the_original_before_the_trace(lesson: str) -> None:
+    text = visible(lesson)
+    assert [w for w in ORIGINAL if w in text] == []
+
+
+def test_lesson_1_works_no_example_on_a_task_sentence() -> None:
+    key = load_key()
+    text = re.sub(r"\s+", " ", visible("01-claims"))
+    quoted = [c["id"] for c in key.claims
+              if c["unit"] in FOCUS_UNITS and len(c["span"]["text"]) >= 20
+              and c["span"]["text"] in text]
+    assert quoted == []
+
+
+def test_lesson_5_shows_no_scored_outcome_before_the_lock() -> None:
+    key = load_key()
+    text = visible("05-weighing")
+    scored = [key.claim(c) for c in calibration_claims(key)
+              if key.claim(c)["later_reporting"]["outcome"] in ("true", "false")]
+    assert scored, "with no scored claim this test would prove nothing"
+    for claim in scored:
+        assert claim["later_reporting"]["summary"][:50] not in text
+        # No sentence may pair a scored claim's words with a verdict on them.
+        for sentence in sentences(text):
+            if claim["span"]["text"][:25] in sentence:
+                assert not re.search(r"\b(true|false|settled|documented|firm)\b", sentence), (
+                    claim["id"], sentence)
+    assert "Settled: true" not in text and "Settled: false" not in text
+
+
+def test_lesson_6_states_no_verdict_on_its_task_sentences_before_the_check() -> None:
+    key = load_key()
+    units = {v["unit"] for v in key.data["article_level"]["verdicts"]}
+    cues = [*VERDICT_LABELS.values(), "used as stated", "with its source", "not as stated",
+            "well documented", "say more than the record"]
+    hits = [s for s in sentences(visible("06-capstone"))
+            if any(re.search(rf"\b{u}\b", s) for u in units) and any(c in s for c in cues)]
+    assert hits == []
