@@ -21,6 +21,7 @@ from typing import Any
 from sourcewise.lessons import LESSONS_DIR
 from sourcewise.lessons.lesson_cells import GradedCell
 from sourcewise.lessons.lesson_keys import BEGIN, END
+from sourcewise.lessons.notebook_json import cell, notebook
 from sourcewise.seeds.forms import ASSESSMENTS, FORMS, form_for
 
 ASSESSMENT_DIR = LESSONS_DIR / "assessment"
@@ -138,13 +139,9 @@ def assessment_notebook(assessment: str) -> dict[str, Any]:
     cells: list[dict[str, Any]] = []
 
     def add(kind: str, text: str, metadata: Mapping[str, Any] | None = None) -> None:
-        cell: dict[str, Any] = {"cell_type": kind, "id": f"{assessment}-{len(cells):02d}",
-                                "metadata": dict(metadata or {}), "source": text}
-        if kind == "code":
-            cell.update(outputs=[], execution_count=None)
-        cells.append(cell)
+        cells.append(cell(kind, text, f"{assessment}-{len(cells):02d}", metadata))
 
-    add("markdown", f"# {TITLES[assessment]}\n\n**Total: {total:g} points** · **About 12 "
+    add("markdown", f"# {TITLES[assessment]}\n\n**Total: {total:g} points** · **About 20 "
         "minutes**\n\n> **A constructed teaching text.** The text and its records are about "
         "fictional events, people and outlets; nobody real is quoted. Forms A and B are of equal "
         "difficulty: you take one "
@@ -172,11 +169,9 @@ def assessment_notebook(assessment: str) -> dict[str, Any]:
     add("markdown", "## Done\n\nHand it in as usual (in self-study, the graded cells show your "
         "score). After both checks, your summary page shows what changed.",
         _meta(assessment, "summary"))
-    return {"cells": cells, "metadata": {
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                       "name": "python3"},
-        "language_info": {"name": "python"}, "sourcewise": {"assessment": assessment}},
-        "nbformat": 4, "nbformat_minor": 5}
+    nb = notebook(cells)
+    nb["metadata"]["sourcewise"] = {"assessment": assessment}
+    return nb
 
 
 def form_cells(cells: Sequence[GradedCell], student: str, assessment: str) -> list[GradedCell]:
