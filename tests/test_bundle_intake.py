@@ -32,7 +32,8 @@ QUALITY = 0.6
 def autograde(course: Path) -> None:
     """The real command, in its own process, as an instructor runs it."""
     run = subprocess.run([sys.executable, "-m", "sourcewise.grading.cli.main", "autograde",
-                          str(course)], capture_output=True, text=True, timeout=600)
+                          str(course), "--add-students"], capture_output=True, text=True,
+                         timeout=600)
     assert run.returncode == 0, run.stderr
 
 

@@ -90,7 +90,8 @@ def autograde(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.autograde.run import autograde_course
 
     return autograde_course(require_course(args.dir), jobs=args.jobs, lessons=args.lesson,
-                            force=args.force, execute=args.execute)
+                            force=args.force, execute=args.execute, students=args.student,
+                            add_students=args.add_students)
 
 
 def feedback(args: argparse.Namespace) -> int:

@@ -108,7 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run each notebook in a kernel through nbgrader (for code tasks); "
                         "widget tasks are still scored from the answers file")
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
-    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="only this student (repeatable); with --force, regrades just them")
+    p.add_argument("--force", action="store_true",
+                   help="regrade submissions already graded (hand-set grades of written "
+                        "answers that did not change are kept)")
+    p.add_argument("--add-students", action="store_true",
+                   help="grade, and add to the gradebook, students who are not on the roster "
+                        "(without it they are listed and left ungraded)")
 
     p = _command(sub, "feedback", "Write feedback HTML per student, with the key's rationales.",
                  "sourcewise feedback ./my-course")

@@ -16,8 +16,9 @@ from typing import Any
 
 LOG_FILE = "grading-log.jsonl"
 
-# event: graded | restored | corrected | zeroed | error | note
-EVENTS = ("graded", "restored", "corrected", "zeroed", "error", "note")
+# event: graded | restored | corrected | zeroed | error | note | manual (left for a person,
+# with the reason) | overridden (a kernel's score replaced by the instructor-side one)
+EVENTS = ("graded", "restored", "corrected", "zeroed", "error", "note", "manual", "overridden")
 
 
 @dataclass(frozen=True)
