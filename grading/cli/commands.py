@@ -97,7 +97,13 @@ def autograde(args: argparse.Namespace) -> int:
 def feedback(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.results.feedback import feedback_course
 
-    return feedback_course(require_course(args.dir))
+    return feedback_course(require_course(args.dir), args.lesson, students=args.student)
+
+
+def release_feedback(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.feedback_release import release_command
+
+    return release_command(require_course(args.dir), args.lesson, args.student)
 
 
 def export(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sourcewise.grading.cli import commands
 from sourcewise.grading.cli.commands import USER_ERRORS
 
+COURSE_HELP = "the course folder (default: the current folder)"
 EPILOG = "Run 'sourcewise COMMAND --help' for a command's options and an example."
 
 
@@ -118,9 +119,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "(without it they are listed and left ungraded)")
 
     p = _command(sub, "feedback", "Write feedback HTML per student, with the key's rationales.",
-                 "sourcewise feedback ./my-course")
+                 "sourcewise feedback ./my-course --student alice")
     p.set_defaults(func=commands.feedback)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="only this student (repeatable)")
+
+    p = _command(sub, "release-feedback", "Return the feedback pages to students: through the "
+                 "exchange for work submitted there, into returned/<student>/ for work handed "
+                 "in any other way (works where 'nbgrader release_feedback' stops).",
+                 "sourcewise release-feedback ./my-course --student alice")
+    p.set_defaults(func=commands.release_feedback)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="only this student (repeatable)")
 
     p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item).",
                  "sourcewise export ./my-course --out ./exports")

@@ -135,7 +135,7 @@ def ungraded_page(student: str, lesson: str, entries: Sequence[grading_log.LogEn
 
 
 def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
-                    progress: bool = True) -> int:
+                    progress: bool = True, students: Sequence[str] | None = None) -> int:
     """Write ``feedback/<student>/<lesson>/<lesson>.html`` for every graded submission.
 
     Submissions nbgrader could not grade (no autograded notebook) get a plain page with the
@@ -145,6 +145,7 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
     from sourcewise.grading.course.progress import progress_bar
 
     course = Path(directory).resolve()
+    only = set(students or ())
     pairs = sorted((folder.parent.name, folder.name)
                    for folder in (course / "autograded").glob("*/*") if folder.is_dir()
                    and (not lessons or folder.name in lessons))
@@ -160,7 +161,8 @@ def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
     overrides = {"GenerateFeedback": {"preprocessors": FEEDBACK_STEPS},
                  "StripHiddenTests": {"course_root": str(course)}}
     api = nbgrader_api(course, overrides)
-    students = sorted({student for student, _ in pairs + ungraded})
+    students = sorted({student for student, _ in pairs + ungraded
+                       if not only or student in only})
     failed = []
     bar = progress_bar(len(students), "feedback", progress, unit="student")
     for student in students:
