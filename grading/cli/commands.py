@@ -77,13 +77,15 @@ def article_author(args: argparse.Namespace) -> int:
 def course_init(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.course_folder import init_course
 
-    return init_course(args.dir, students=args.students, db_url=args.db, article=args.article)
+    return init_course(args.dir, students=args.students, db_url=args.db, article=args.article,
+                       due=args.due, extensions=args.extension, late_penalty=args.late_penalty)
 
 
 def course_build(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.course_folder import build_course
 
-    return build_course(require_course(args.dir))
+    return build_course(require_course(args.dir), due=args.due, extensions=args.extension,
+                        late_penalty=args.late_penalty)
 
 
 def autograde(args: argparse.Namespace) -> int:

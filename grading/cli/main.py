@@ -33,6 +33,18 @@ def _help_of(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
     return show
 
 
+def _due_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--due", action="append", default=[], metavar="LESSON=WHEN",
+                   help="a lesson's due date, e.g. 01-claims=2031-04-08T23:59 (local time "
+                        "unless an offset is given; repeatable); kept in due-dates.json")
+    p.add_argument("--extension", action="append", default=[], metavar="STUDENT:LESSON=LENGTH",
+                   help="more time for one student, e.g. alice:01-claims=2d (or 36h, 90m; "
+                        "repeatable)")
+    p.add_argument("--late-penalty", default=None, metavar="PERCENT[/MAX]",
+                   help="optional: percent off per started day late, capped at MAX, e.g. "
+                        "10/50 (shown in export and report; the gradebook is not changed)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sourcewise", epilog=EPILOG,
@@ -88,15 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(csub, "init", "Create a course folder: lessons, nbgrader config, gradebook.",
                  "sourcewise course init ./my-course --students alice bob")
     p.set_defaults(func=commands.course_init)
-    p.add_argument("dir", type=Path)
-    p.add_argument("--students", nargs="*", default=[], help="student ids to register")
+    p.add_argument("dir", type=Path, help="the course folder to make (or complete)")
+    p.add_argument("--students", nargs="*", default=[],
+                   help="student ids to register (run init again to add students later)")
     p.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook (default SQLite)")
     p.add_argument("--article", type=Path, default=None,
                    help="a keyed article folder: lessons generated for it instead of the seed's")
+    _due_options(p)
     p = _command(csub, "build", "Generate the student release of every lesson (nbgrader).",
-                 "sourcewise course build ./my-course")
+                 "sourcewise course build ./my-course --due 01-claims=2031-04-08T23:59")
     p.set_defaults(func=commands.course_build)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    _due_options(p)
 
     p = _command(sub, "autograde",
                  "Grade every submission from its answers file (no student code runs) and "

@@ -304,6 +304,9 @@ def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | No
           + (f", skipped {skipped} already graded (use --force to regrade)" if skipped else "")
           + (f"; {set_by_us} score(s) set by Sourcewise" if execute and set_by_us else "")
           + f"; log: {grading_log.log_path(course)}")
+    from sourcewise.grading.course.due_dates import apply_to_gradebook
+
+    apply_to_gradebook(course)  # extensions sit on submissions, which exist only now
     if folders.new_students:
         print(f"added to the gradebook: {', '.join(folders.new_students)}")
     for line in summary_lines(problems, folders.not_graded, str(grading_log.log_path(course))):
