@@ -14,8 +14,8 @@ from sourcewise.grading.course.course_errors import CourseError, require_course
 from sourcewise.seeds.article import SeedError
 
 # Errors whose message is meant for the person at the terminal.
-USER_ERRORS: tuple[type[BaseException], ...] = (CourseError, SeedError, FileNotFoundError,
-                                                PermissionError, NotADirectoryError)
+# An OSError reaching the CLI is a path the person gave that cannot be read or written.
+USER_ERRORS: tuple[type[BaseException], ...] = (CourseError, SeedError, OSError)
 
 
 def sentence(err: BaseException) -> str:
@@ -97,9 +97,12 @@ def autograde(args: argparse.Namespace) -> int:
 
 
 def feedback(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.nbgrader_env import check_gradebook
     from sourcewise.grading.course.results.feedback import feedback_course
 
-    return feedback_course(require_course(args.dir), args.lesson, students=args.student)
+    course = require_course(args.dir)
+    check_gradebook(course)  # nbgrader would make a new empty one and fail every page
+    return feedback_course(course, args.lesson, students=args.student)
 
 
 def release_feedback(args: argparse.Namespace) -> int:

@@ -72,18 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
                  "the headline): text, sentence map, meta.json and an empty key.",
                  "sourcewise article new ./levee --text report.txt --date 2031-04-08")
     p.set_defaults(func=commands.article_new)
-    p.add_argument("dir", type=Path)
+    p.add_argument("dir", type=Path, help="the article folder to make")
     p.add_argument("--text", type=Path, required=True, help="the report as UTF-8 plain text")
-    p.add_argument("--title", default=None)
-    p.add_argument("--date", default=None)
-    p.add_argument("--outlet", default=None)
-    p.add_argument("--url", default=None)
+    p.add_argument("--title", default=None, help="the article's headline as published")
+    p.add_argument("--date", default=None, help="publication date, e.g. 2031-04-08")
+    p.add_argument("--outlet", default=None, help="who published it")
+    p.add_argument("--url", default=None, help="where it was published")
     p.add_argument("--id", default=None, help="article id (default: from the title)")
-    p.add_argument("--splitter", default="sentencex", choices=("sentencex", "pysbd"))
+    p.add_argument("--splitter", default="sentencex", choices=("sentencex", "pysbd"),
+                   help="how the text is split into sentences (default: sentencex)")
     p = _command(asub, "author", "Open the authoring notebook of an article in JupyterLab.",
                  "sourcewise article author ./levee")
     p.set_defaults(func=commands.article_author)
-    p.add_argument("dir", type=Path)
+    p.add_argument("dir", type=Path, help="the article folder (made by 'sourcewise article new')")
     p.add_argument("--no-browser", action="store_true", help="start the server only")
     p.add_argument("--prepare-only", action="store_true",
                    help="write the authoring notebook and exit without starting JupyterLab")
@@ -118,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "record the grades in the nbgrader gradebook.",
                  "sourcewise autograde ./my-course --jobs 2")
     p.set_defaults(func=commands.autograde)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--execute", action="store_true",
                    help="run each notebook in a kernel through nbgrader (for code tasks); "
@@ -154,20 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item).",
                  "sourcewise export ./my-course --out ./exports")
     p.set_defaults(func=commands.export)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--out", type=Path, default=None, help="folder for the CSV files")
 
     p = _command(sub, "report", "Write the class report: one self-contained HTML file.",
                  "sourcewise report ./my-course --out report.html")
     p.set_defaults(func=commands.report)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    p.add_argument("--out", type=Path, default=None,
+                   help="the HTML file to write (default: <course>/reports/class-report.html)")
 
     p = _command(sub, "score", "Score widget answers without kernels (instant class overview).",
                  "sourcewise score ./my-course --out scores.csv")
     p.set_defaults(func=commands.score)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    p.add_argument("--out", type=Path, default=None,
+                   help="the CSV file to write (default: <course>/kernel-free-scores.csv)")
 
     p = _command(sub, "accept", "Hand in students' answers downloads (one file each, e.g. from "
                  "the browser edition) as submissions, then run autograde.",
@@ -198,8 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
                  "sourcewise demo --out ./demo --students 30")
     p.set_defaults(func=commands.demo)
     p.add_argument("--out", type=Path, required=True, help="folder for the demo course")
-    p.add_argument("--students", type=int, default=12)
-    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--students", type=int, default=12,
+                   help="how many simulated students (default 12)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     return parser
 
 

@@ -80,10 +80,11 @@ def require_gradebook(url: str, course: Path) -> None:
                           f"make a new course with 'sourcewise course init'")
 
 
-def course_gradebook_url(course: Path) -> str:
+def check_gradebook(course: Path) -> None:
+    """A ``CourseError`` when the course's SQLite gradebook is missing (see ``gradebook``)."""
     from nbgrader.coursedir import CourseDirectory
 
-    return str(CourseDirectory(config=load_config(course)).db_url)
+    require_gradebook(str(CourseDirectory(config=load_config(course)).db_url), Path(course))
 
 
 def recorded_grades(course: Path, db_url: str | None = None
