@@ -22,6 +22,7 @@ from sourcewise.grading.course.due_dates import (
 from sourcewise.grading.course.nbgrader_env import CONFIG_FILE, gradebook, nbgrader_api
 
 DEFAULT_TIMEOUT = 60
+STUDENT_PAGES = "for-students"  # pages students get beside the lessons (not assignments)
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "KEY = ", "grade_item(")
 
 CONFIG_TEMPLATE = '''\
@@ -191,6 +192,20 @@ def release_leaks(course: Path, lessons: Iterable[str] | None = None) -> list[st
     return problems
 
 
+def write_course_page(course: Path) -> Path:
+    """``for-students/my-answers.ipynb``: the one-file hand-in page for course students (outside
+    release/, so nbgrader never releases or collects it as an assignment)."""
+    from sourcewise.grading.atomic_write import write_json_atomic
+    from sourcewise.grading.editions.lab import LOCAL_KERNEL
+    from sourcewise.grading.editions.my_answers_page import TRANSFER_NOTEBOOK, transfer_notebook
+
+    path = course / STUDENT_PAGES / TRANSFER_NOTEBOOK
+    path.parent.mkdir(exist_ok=True)
+    write_json_atomic(path, transfer_notebook(LOCAL_KERNEL, browser=False, course=True))
+    print(f"one-file hand-in page for students: {path} (give it to them with the lessons)")
+    return path
+
+
 def build_course(directory: Path, lessons: Sequence[str] | None = None, *,
                  due: Sequence[str] = (), extensions: Sequence[str] = (),
                  late_penalty: str | None = None) -> int:
@@ -222,6 +237,7 @@ def build_course(directory: Path, lessons: Sequence[str] | None = None, *,
         print(f"error: {leak}", file=sys.stderr)
     ok = len(ids) - len(failed)
     print(f"release built: {ok} of {len(ids)} lessons in {course / 'release'}")
+    write_course_page(course)
     from sourcewise.grading.editions.course_wheel import write_student_package
     from sourcewise.lessons.lesson_cells import lesson_sources
 
