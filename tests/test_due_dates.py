@@ -146,3 +146,12 @@ def test_a_bad_due_date_is_one_sentence_and_makes_nothing(tmp_path, capsys):
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert "2031-04-08T23:59" in err
     assert not target.exists()
+
+
+def test_the_report_page_shows_the_lesson_counts_and_escapes_text(dated):
+    from sourcewise.grading.course.results.report import render_report
+
+    page = render_report(report_frames(dated["course"]), "Class <b>7A</b>")
+    assert "<title>Class &lt;b&gt;7A&lt;/b&gt;</title>" in page
+    assert "<h2>Lessons</h2>" in page and "<b>2</b>late" in page and "<b>1</b>missing" in page
+    assert "not a zero" in page

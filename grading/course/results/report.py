@@ -21,6 +21,7 @@ from typing import Any
 
 from sourcewise.grading.course.results.agreement import alpha_from_frame, nominal_alpha_from_counts
 
+TEMPLATE = "class-report.html.j2"  # beside this module
 TABLE_SCRIPT = """
 document.querySelectorAll("table.sortable").forEach(function (table) {
   table.querySelectorAll("th").forEach(function (th, col) {
@@ -295,8 +296,6 @@ def render_report(frames: dict[str, Any], title: str = "Class report") -> str:
     if "submission" in grades:
         cards += [("late", int(grades["submission"].astype(str).str.startswith("late").sum())),
                   ("missing", int(grades["submission"].eq("missing").sum()))]
-    card_html = "".join(f'<div class="card"><b>{html.escape(str(v))}</b>{html.escape(k)}</div>'
-                        for k, v in cards)
     missed = frames["most_missed"]
     missed_cols = [c for c in ["lesson", "task", "item", "label", "share_right",
                                "common_answer", "preferred", "rationale"] if c in missed]
@@ -328,15 +327,17 @@ def render_report(frames: dict[str, Any], title: str = "Class report") -> str:
          "lesson not handed in adds its points to the maximum. Click a column header to "
          "sort."),
     ]
-    body = "".join(f"<section><h2>{html.escape(name)}</h2>"
-                   + (f'<p class="note">{html.escape(note)}</p>' if note else "")
-                   + content + "</section>" for name, content, note in sections)
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
-            f"<script type=\"text/javascript\">{get_plotlyjs()}</script></head><body>"
-            f"<h1>{html.escape(title)}</h1><p class=\"meta\">Generated {stamp} by Sourcewise."
-            f"</p><div class=\"cards\">{card_html}</div>{body}"
-            f"<script>{TABLE_SCRIPT}</script></body></html>")
+    # The page's skeleton is a template beside this module; jinja2 escapes every text, and
+    # only the tables and charts built here (already escaped) are passed as safe HTML.
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent),
+                      autoescape=select_autoescape(["j2"], default=True))
+    return env.get_template(TEMPLATE).render(
+        title=title, style=STYLE, plotlyjs=get_plotlyjs(), stamp=stamp, cards=cards,
+        sections=[{"name": name, "content": content, "note": note}
+                  for name, content, note in sections],
+        table_script=TABLE_SCRIPT)
 
 
 def report_course(directory: Path, out: Path | None = None) -> int:
