@@ -179,10 +179,26 @@ class Collected:
         return self.bundle.data()
 
 
+def lesson_home(folder: str | Path, stem: str) -> Path:
+    """Where a lesson's notebook and ``answers/`` live: ``folder`` itself (a working folder, the
+    browser edition) or ``folder/<lesson>/`` (a course: nbgrader fetches each lesson into a
+    folder of its name)."""
+    nested = Path(folder) / stem
+    return nested if (nested / f"{stem}.ipynb").is_file() else Path(folder)
+
+
 def _lesson_files(folder: Path) -> tuple[dict[str, Path], dict[str, Path]]:
     notebooks = {p.stem: p for p in sorted(folder.glob("*.ipynb")) if safe_name(p.stem)}
     answers = {p.stem: p for p in sorted((folder / ANSWERS_FOLDER).glob("*.json"))
                if safe_name(p.stem) and ".unreadable-" not in p.name}
+    for nested in sorted(folder.glob("*/*.ipynb")):
+        stem = nested.stem
+        if nested.parent.name != stem or not safe_name(stem) or stem in notebooks:
+            continue
+        notebooks[stem] = nested
+        saved = nested.parent / ANSWERS_FOLDER / f"{stem}.json"
+        if saved.is_file():
+            answers.setdefault(stem, saved)
     return notebooks, answers
 
 

@@ -32,7 +32,8 @@ QUALITY = 0.6
 def autograde(course: Path) -> None:
     """The real command, in its own process, as an instructor runs it."""
     run = subprocess.run([sys.executable, "-m", "sourcewise.grading.cli.main", "autograde",
-                          str(course)], capture_output=True, text=True, timeout=600)
+                          str(course), "--add-students"], capture_output=True, text=True,
+                         timeout=600)
     assert run.returncode == 0, run.stderr
 
 
@@ -78,8 +79,8 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_an_accepted_download_is_a_normal_submission(course: dict[str, Any]) -> None:
     assert course["exit"] == 0
     folder = course["path"] / "submitted" / "bundle" / LESSON
-    assert sorted(files(folder)) == [f"{LESSON}.ipynb", f"answers/{LESSON}.json",
-                                     "timestamp.txt"]
+    assert sorted(files(folder)) == [f"{LESSON}.ipynb", "accepted.txt",
+                                     f"answers/{LESSON}.json", "timestamp.txt"]
     timestamp, note = submitted_at(folder)
     assert timestamp is not None and note == ""
     stored = json.loads((folder / "answers" / f"{LESSON}.json").read_text(encoding="utf-8"))

@@ -190,7 +190,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     before = {str(p): (p.is_symlink(), p.read_bytes() if p.is_file() and not p.is_symlink()
                        else None)
               for p in (course / "submitted").rglob("*") if not p.is_fifo()}
-    code = autograde_course(course, jobs=2, progress=False)
+    code = autograde_course(course, jobs=2, progress=False, add_students=True)
     return {"course": course, "clean": clean_course, "table": table, "code": code,
             "answers": expected_answers, "before": before, "secret": secret}
 

@@ -43,7 +43,8 @@ def test_students_are_registered_on_the_fly(course: Path, tmp_path: Path, jobs: 
                                             execute: bool) -> None:
     """Does a gradebook without students end up with every submitter's grades?"""
     copy = _copy(course, tmp_path / "course")
-    assert autograde_course(copy, jobs=jobs, force=True, progress=False, execute=execute) == 0
+    assert autograde_course(copy, jobs=jobs, force=True, progress=False, execute=execute,
+                            add_students=True) == 0
     with gradebook(copy) as gb:
         assert sorted(s.id for s in gb.students) == sorted(STUDENTS)
     grades = recorded_grades(copy)
@@ -56,8 +57,8 @@ def test_students_are_registered_on_the_fly(course: Path, tmp_path: Path, jobs: 
 def test_same_grades_for_one_and_two_workers(course: Path, tmp_path: Path) -> None:
     one = _copy(course, tmp_path / "one")
     two = _copy(course, tmp_path / "two")
-    assert autograde_course(one, jobs=1, progress=False) == 0
-    assert autograde_course(two, jobs=2, progress=False) == 0
+    assert autograde_course(one, jobs=1, progress=False, add_students=True) == 0
+    assert autograde_course(two, jobs=2, progress=False, add_students=True) == 0
     assert recorded_grades(one) == recorded_grades(two)
 
 
@@ -66,7 +67,7 @@ def test_progress_in_a_log_is_a_few_lines_not_carriage_returns(course: Path,
     """When stderr is not a terminal (CI, a pipe), progress is a short line every 10 %."""
     copy = _copy(course, tmp_path / "course")
     run = subprocess.run([sys.executable, "-m", "sourcewise.grading.cli.main", "autograde",
-                          str(copy)], capture_output=True, text=True, timeout=300)
+                          str(copy), "--add-students"], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "\r" not in run.stderr
     lines = [line for line in run.stderr.splitlines() if line.startswith("autograde")]

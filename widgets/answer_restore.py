@@ -18,6 +18,7 @@ from sourcewise.grading.answer_bundle import (
     BundleError,
     answers_payload,
     folder_article,
+    lesson_home,
     read_notebook,
 )
 from sourcewise.grading.answer_file import ANSWERS_FOLDER, AnswerFile, answers_path, read_answers
@@ -178,9 +179,10 @@ def restore_bundle(bundle: Bundle, folder: str | Path | None = None, *,
     report = RestoreReport()
     for stem, lesson in bundle.lessons.items():
         done = LessonRestore(stem)
+        home = lesson_home(folder, stem)  # a course keeps each lesson in its own folder
         if lesson.answers is not None:
-            _restore_answers(answers_path(stem, folder), lesson.answers, done)
+            _restore_answers(answers_path(stem, home), lesson.answers, done)
         if lesson.written:
-            _restore_written(folder / f"{stem}.ipynb", dict(lesson.written), label, done)
+            _restore_written(home / f"{stem}.ipynb", dict(lesson.written), label, done)
         report.lessons.append(done)
     return report

@@ -16,8 +16,8 @@ from sourcewise.grading.course.course_errors import require_course as _require_c
 from sourcewise.seeds.article import SeedError
 
 # Errors whose message is meant for the person at the terminal.
-USER_ERRORS: tuple[type[BaseException], ...] = (CourseError, SeedError, FileNotFoundError,
-                                                PermissionError, NotADirectoryError)
+# An OSError reaching the CLI is a path the person gave that cannot be read or written.
+USER_ERRORS: tuple[type[BaseException], ...] = (CourseError, SeedError, OSError)
 
 
 def sentence(err: BaseException) -> str:
@@ -89,13 +89,15 @@ def article_author(args: argparse.Namespace) -> int:
 def course_init(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.course_folder import init_course
 
-    return init_course(args.dir, students=args.students, db_url=args.db, article=args.article)
+    return init_course(args.dir, students=args.students, db_url=args.db, article=args.article,
+                       due=args.due, extensions=args.extension, late_penalty=args.late_penalty)
 
 
 def course_build(args: argparse.Namespace) -> int:
     from sourcewise.grading.course.course_folder import build_course
 
-    return build_course(require_course(args.dir))
+    return build_course(require_course(args.dir), due=args.due, extensions=args.extension,
+                        late_penalty=args.late_penalty)
 
 
 def autograde(args: argparse.Namespace) -> int:
@@ -103,7 +105,8 @@ def autograde(args: argparse.Namespace) -> int:
 
     course = require_course(args.dir)
     code = autograde_course(course, jobs=args.jobs, lessons=args.lesson, force=args.force,
-                            execute=args.execute)
+                            execute=args.execute, students=args.student,
+                            add_students=args.add_students)
     if args.lms_push:
         code = max(code, _push(course, args.lti, args.lesson))
     return code
@@ -138,9 +141,18 @@ def lms_keygen(args: argparse.Namespace) -> int:
 
 
 def feedback(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.nbgrader_env import check_gradebook
     from sourcewise.grading.course.results.feedback import feedback_course
 
-    return feedback_course(require_course(args.dir), args.lesson, student=args.student)
+    course = require_course(args.dir)
+    check_gradebook(course)  # nbgrader would make a new empty one and fail every page
+    return feedback_course(course, args.lesson, students=args.student)
+
+
+def release_feedback(args: argparse.Namespace) -> int:
+    from sourcewise.grading.course.feedback_release import release_command
+
+    return release_command(require_course(args.dir), args.lesson, args.student)
 
 
 def export(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sourcewise.grading.cli import commands
 from sourcewise.grading.cli.commands import USER_ERRORS
 
+COURSE_HELP = "the course folder (default: the current folder)"
 EPILOG = "Run 'sourcewise COMMAND --help' for a command's options and an example."
 
 
@@ -30,6 +31,18 @@ def _help_of(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], 
         parser.print_help(sys.stderr)
         return 2
     return show
+
+
+def _due_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--due", action="append", default=[], metavar="LESSON=WHEN",
+                   help="a lesson's due date, e.g. 01-claims=2031-04-08T23:59 (local time "
+                        "unless an offset is given; repeatable); kept in due-dates.json")
+    p.add_argument("--extension", action="append", default=[], metavar="STUDENT:LESSON=LENGTH",
+                   help="more time for one student, e.g. alice:01-claims=2d (or 36h, 90m; "
+                        "repeatable)")
+    p.add_argument("--late-penalty", default=None, metavar="PERCENT[/MAX]",
+                   help="optional: percent off per started day late, capped at MAX, e.g. "
+                        "10/50 (shown in export and report; the gradebook is not changed)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,18 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
                  "the headline): text, sentence map, meta.json and an empty key.",
                  "sourcewise article new ./levee --text report.txt --date 2031-04-08")
     p.set_defaults(func=commands.article_new)
-    p.add_argument("dir", type=Path)
+    p.add_argument("dir", type=Path, help="the article folder to make")
     p.add_argument("--text", type=Path, required=True, help="the report as UTF-8 plain text")
-    p.add_argument("--title", default=None)
-    p.add_argument("--date", default=None)
-    p.add_argument("--outlet", default=None)
-    p.add_argument("--url", default=None)
+    p.add_argument("--title", default=None, help="the article's headline as published")
+    p.add_argument("--date", default=None, help="publication date, e.g. 2031-04-08")
+    p.add_argument("--outlet", default=None, help="who published it")
+    p.add_argument("--url", default=None, help="where it was published")
     p.add_argument("--id", default=None, help="article id (default: from the title)")
-    p.add_argument("--splitter", default="sentencex", choices=("sentencex", "pysbd"))
+    p.add_argument("--splitter", default="sentencex", choices=("sentencex", "pysbd"),
+                   help="how the text is split into sentences (default: sentencex)")
     p = _command(asub, "author", "Open the authoring notebook of an article in JupyterLab.",
                  "sourcewise article author ./levee")
     p.set_defaults(func=commands.article_author)
-    p.add_argument("dir", type=Path)
+    p.add_argument("dir", type=Path, help="the article folder (made by 'sourcewise article new')")
     p.add_argument("--no-browser", action="store_true", help="start the server only")
     p.add_argument("--prepare-only", action="store_true",
                    help="write the authoring notebook and exit without starting JupyterLab")
@@ -87,28 +101,38 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(csub, "init", "Create a course folder: lessons, nbgrader config, gradebook.",
                  "sourcewise course init ./my-course --students alice bob")
     p.set_defaults(func=commands.course_init)
-    p.add_argument("dir", type=Path)
-    p.add_argument("--students", nargs="*", default=[], help="student ids to register")
+    p.add_argument("dir", type=Path, help="the course folder to make (or complete)")
+    p.add_argument("--students", nargs="*", default=[],
+                   help="student ids to register (run init again to add students later)")
     p.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook (default SQLite)")
     p.add_argument("--article", type=Path, default=None,
                    help="a keyed article folder: lessons generated for it instead of the seed's")
+    _due_options(p)
     p = _command(csub, "build", "Generate the student release of every lesson (nbgrader).",
-                 "sourcewise course build ./my-course")
+                 "sourcewise course build ./my-course --due 01-claims=2031-04-08T23:59")
     p.set_defaults(func=commands.course_build)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    _due_options(p)
 
     p = _command(sub, "autograde",
                  "Grade every submission from its answers file (no student code runs) and "
                  "record the grades in the nbgrader gradebook.",
                  "sourcewise autograde ./my-course --jobs 2")
     p.set_defaults(func=commands.autograde)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--execute", action="store_true",
                    help="run each notebook in a kernel through nbgrader (for code tasks); "
                         "widget tasks are still scored from the answers file")
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
-    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="only this student (repeatable); with --force, regrades just them")
+    p.add_argument("--force", action="store_true",
+                   help="regrade submissions already graded (hand-set grades of written "
+                        "answers that did not change are kept)")
+    p.add_argument("--add-students", action="store_true",
+                   help="grade, and add to the gradebook, students who are not on the roster "
+                        "(without it they are listed and left ungraded)")
     p.add_argument("--lms-push", action="store_true",
                    help="then post the scores to the LMS through LTI (as 'sourcewise lms push')")
     p.add_argument("--lti", type=Path, default=None,
@@ -117,15 +141,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "feedback", "Write feedback HTML per student, with the key's rationales.",
                  "sourcewise feedback ./my-course --student alice")
     p.set_defaults(func=commands.feedback)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help="the course folder")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
-    p.add_argument("--student", help="only this student's pages (after a regrade)")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="only this student (repeatable)")
+
+    p = _command(sub, "release-feedback", "Return the feedback pages to students: through the "
+                 "exchange for work submitted there, into returned/<student>/ for work handed "
+                 "in any other way (works where 'nbgrader release_feedback' stops).",
+                 "sourcewise release-feedback ./my-course --student alice")
+    p.set_defaults(func=commands.release_feedback)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="only this student (repeatable)")
 
     p = _command(sub, "export", "Write grades.csv (student × lesson) and items.csv (× item), "
                  "or with --lms the LMS's own gradebook import file.",
                  "sourcewise export ./my-course --lms canvas --roster canvas-gradebook.csv")
     p.set_defaults(func=commands.export)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--out", type=Path, default=None, help="folder for the CSV files")
     p.add_argument("--lms", choices=("canvas", "moodle"), default=None,
                    help="write the gradebook import file of this LMS (needs --roster)")
@@ -139,8 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "report", "Write the class report: one self-contained HTML file.",
                  "sourcewise report ./my-course --out report.html")
     p.set_defaults(func=commands.report)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    p.add_argument("--out", type=Path, default=None,
+                   help="the HTML file to write (default: <course>/reports/class-report.html)")
 
     p = _command(sub, "summary", "Self-study: write your skills summary (skills check before "
                  "and after the lessons) into your working folder.",
@@ -152,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "score", "Score widget answers without kernels (instant class overview).",
                  "sourcewise score ./my-course --out scores.csv")
     p.set_defaults(func=commands.score)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
+    p.add_argument("--out", type=Path, default=None,
+                   help="the CSV file to write (default: <course>/kernel-free-scores.csv)")
 
     p = _command(sub, "accept", "Hand in students' answers downloads (one file each, e.g. from "
                  "the browser edition) as submissions, then run autograde.",
@@ -219,8 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
                  "sourcewise demo --out ./demo --students 30")
     p.set_defaults(func=commands.demo)
     p.add_argument("--out", type=Path, required=True, help="folder for the demo course")
-    p.add_argument("--students", type=int, default=12)
-    p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--students", type=int, default=12,
+                   help="how many simulated students (default 12)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     return parser
 
 

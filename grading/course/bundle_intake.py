@@ -4,10 +4,11 @@ A student of the browser edition hands in one file (``sourcewise-answers-….jso
 folder. For each of its lessons that is an assignment of the course this writes
 ``submitted/<student>/<lesson>/`` as nbgrader's exchange would: the release notebook with the
 written answers in its answer cells, ``answers/<lesson>.json`` exactly as the student's widgets
-saved it, and ``timestamp.txt`` (the time of acceptance, in nbgrader's format). ``sourcewise
-autograde`` then grades it like any other submission. An existing submission is never replaced
-silently: without ``--replace`` nothing is written, and with it the old one is moved to
-``submitted-replaced/<student>/`` (never deleted).
+saved it, and ``timestamp.txt`` (when the student made the file, from the download's
+``created``, in nbgrader's format) with ``accepted.txt`` beside it (when it was accepted).
+``sourcewise autograde`` then grades it like any other submission. An existing submission is
+never replaced silently: without ``--replace`` nothing is written, and with it the old one is
+moved to ``submitted-replaced/<student>/`` (never deleted).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from sourcewise.lessons.lesson_cells import lesson_sources, read_notebook_json
 # nbgrader's Exchange.timestamp_format, in UTC as its exchange writes it.
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 REPLACED_FOLDER = "submitted-replaced"
+ACCEPTED_FILE = "accepted.txt"  # when `sourcewise accept` filed it (timestamp.txt: when made)
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
 
 
@@ -96,8 +98,26 @@ def _check(course: Path, bundle: Bundle, wanted: list[str]) -> None:
                               f"but this course's {lesson} is about {article!r}")
 
 
+def made_at(bundle: Bundle, accepted: datetime) -> tuple[datetime, str]:
+    """When the student made the file (its ``created``), which is when they handed it in; the
+    acceptance time, with a note, when that is missing, unreadable or later than acceptance."""
+    try:
+        created = datetime.fromisoformat(bundle.created) if bundle.created else None
+    except ValueError:
+        created = None
+    if created is not None and created.tzinfo is None:
+        created = None  # a time without an offset cannot be placed
+    if created is None:
+        return accepted, ("the file does not say when it was made; the time it was accepted "
+                          "is recorded as its submission time")
+    if created > accepted + timedelta(minutes=5):
+        return accepted, (f"the file says it was made at {bundle.created}, after it was "
+                          "accepted; the time it was accepted is recorded instead")
+    return created, ""
+
+
 def _write_submission(folder: Path, lesson: str, release: Path, bundle: Bundle,
-                      stamp: str) -> list[str]:
+                      stamp: str, accepted: str) -> list[str]:
     entry = bundle.lessons[lesson]
     notebook, missing = submission_notebook(release, dict(entry.written))
     write_json_atomic(folder / f"{lesson}.ipynb", notebook)
@@ -106,6 +126,7 @@ def _write_submission(folder: Path, lesson: str, release: Path, bundle: Bundle,
         write_json_atomic(folder / ANSWERS_FOLDER / f"{lesson}.json",
                           answers_payload(entry.answers))
     (folder / TIMESTAMP_FILE).write_text(stamp, encoding="utf-8")
+    (folder / ACCEPTED_FILE).write_text(accepted, encoding="utf-8")
     return missing
 
 
@@ -137,7 +158,11 @@ def accept_bundle(course: str | Path, bundle_file: str | Path, *, student: str |
                           f"(in {student_dir}); nothing was changed. Add --replace to put this "
                           f"one in its place (the old one is moved to {REPLACED_FOLDER}/{sid}/)")
     moment = now or datetime.now(UTC)
-    stamp = moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    made, made_note = made_at(bundle, moment)
+    if made_note:
+        intake.notes.append(made_note)
+    stamp = made.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    accepted = moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
     student_dir.mkdir(parents=True, exist_ok=True)
     # Every lesson is written in full beside its place first, so a failure leaves none half-done.
     staged: dict[str, Path] = {}
@@ -146,7 +171,8 @@ def accept_bundle(course: str | Path, bundle_file: str | Path, *, student: str |
             staged[lesson] = Path(tempfile.mkdtemp(prefix=f".{lesson}.incoming-",
                                                    dir=student_dir))
             release = course / "release" / lesson / f"{lesson}.ipynb"
-            missing = _write_submission(staged[lesson], lesson, release, bundle, stamp)
+            missing = _write_submission(staged[lesson], lesson, release, bundle, stamp,
+                                        accepted)
             if missing:
                 intake.notes.append(f"{lesson}: the release has no answer cell for "
                                     f"{', '.join(missing)}; those written answers were left "

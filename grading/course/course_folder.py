@@ -7,14 +7,22 @@ API (see ``nbgrader_env`` for how the course config reaches nbgrader).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sourcewise.grading.course.course_errors import CourseError
+from sourcewise.grading.course.due_dates import (
+    apply_to_gradebook,
+    merged_due_dates,
+    set_due_dates,
+)
 from sourcewise.grading.course.nbgrader_env import CONFIG_FILE, gradebook, nbgrader_api
 
 DEFAULT_TIMEOUT = 60
+STUDENT_PAGES = "for-students"  # pages students get beside the lessons (not assignments)
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "KEY = ", "grade_item(")
 
 CONFIG_TEMPLATE = '''\
@@ -91,25 +99,44 @@ def _copy_lesson(notebook: Path, course: Path) -> str:
     return "copied"
 
 
-def register_students(course: Path, students: Iterable[str]) -> int:
+def register_students(course: Path, students: Iterable[str], *, create: bool = False) -> int:
     """Add students to the gradebook (existing ones are left as they are)."""
     count = 0
-    with gradebook(course) as gb:
+    with gradebook(course, create=create) as gb:
         for student in students:
             gb.update_or_create_student(student)
             count += 1
     return count
 
 
+def _check_writable(course: Path) -> None:
+    """A ``CourseError`` before anything is made when the folder cannot be a course."""
+    existing = course
+    while not existing.exists():
+        existing = existing.parent
+    if existing != course and not existing.is_dir():
+        raise CourseError(f"cannot make {course}: {existing} is a file, not a folder")
+    if course.exists() and not course.is_dir():
+        raise CourseError(f"{course} is a file, not a course folder")
+    if not os.access(existing, os.W_OK | os.X_OK) or str(existing).startswith(("/proc", "/sys")):
+        raise CourseError(f"cannot make a course in {course}: {existing} is not writable "
+                          "(choose a folder you can write to)")
+
+
 def init_course(directory: Path, students: Sequence[str] = (), db_url: str | None = None, *,
                 lessons: Sequence[Path] | None = None, course_id: str | None = None,
-                timeout: int = DEFAULT_TIMEOUT, article: Path | None = None) -> int:
+                timeout: int = DEFAULT_TIMEOUT, article: Path | None = None,
+                due: Sequence[str] = (), extensions: Sequence[str] = (),
+                late_penalty: str | None = None) -> int:
     """Create (or complete) a course folder; nothing already there is overwritten.
 
     ``article``: a keyed article folder outside the package; the course gets lessons generated
-    for it (``article_course``) instead of the seed's hand-written ones.
+    for it (``article_course``) instead of the seed's hand-written ones. ``due``,
+    ``extensions`` and ``late_penalty`` go into ``due-dates.json`` (see ``due_dates``).
     """
-    course = Path(directory).resolve()
+    course = Path(directory).expanduser().resolve()
+    _check_writable(course)
+    new_course = not (course / CONFIG_FILE).exists()
     explicit = lessons is not None
     if article is not None and lessons is None:
         from sourcewise.lessons.article_folder import prepare_article_course
@@ -131,7 +158,12 @@ def init_course(directory: Path, students: Sequence[str] = (), db_url: str | Non
     if not lessons:
         print("error: no lesson notebooks found to put in the course", file=sys.stderr)
         return 1
-    course.mkdir(parents=True, exist_ok=True)
+    merged_due_dates(course, due, extensions, late_penalty,
+                     lessons=[Path(notebook).stem for notebook in lessons])
+    try:
+        course.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CourseError(f"cannot make the course folder {course} ({err.strerror})") from None
     (course / "exchange").mkdir(exist_ok=True)
     for notebook in lessons:
         _copy_lesson(Path(notebook), course)
@@ -142,7 +174,10 @@ def init_course(directory: Path, students: Sequence[str] = (), db_url: str | Non
     elif config_path.read_text(encoding="utf-8") != text:
         config_path.with_name(CONFIG_FILE + ".new").write_text(text, encoding="utf-8")
         print(f"kept your {CONFIG_FILE}; the generated one is beside it as {CONFIG_FILE}.new")
-    registered = register_students(course, students)
+    registered = register_students(course, students, create=new_course)
+    set_due_dates(course, due, extensions, late_penalty,
+                  lessons=[Path(notebook).stem for notebook in lessons])
+    apply_to_gradebook(course)
     print(f"course folder ready: {course} ({len(lessons)} lessons, {registered} students added)")
     return 0
 
@@ -162,13 +197,30 @@ def release_leaks(course: Path, lessons: Iterable[str] | None = None) -> list[st
     return problems
 
 
-def build_course(directory: Path, lessons: Sequence[str] | None = None) -> int:
+def write_course_page(course: Path) -> Path:
+    """``for-students/my-answers.ipynb``: the one-file hand-in page for course students (outside
+    release/, so nbgrader never releases or collects it as an assignment)."""
+    from sourcewise.grading.atomic_write import write_json_atomic
+    from sourcewise.grading.editions.lab import LOCAL_KERNEL
+    from sourcewise.grading.editions.my_answers_page import TRANSFER_NOTEBOOK, transfer_notebook
+
+    path = course / STUDENT_PAGES / TRANSFER_NOTEBOOK
+    path.parent.mkdir(exist_ok=True)
+    write_json_atomic(path, transfer_notebook(LOCAL_KERNEL, browser=False, course=True))
+    print(f"one-file hand-in page for students: {path} (give it to them with the lessons)")
+    return path
+
+
+def build_course(directory: Path, lessons: Sequence[str] | None = None, *,
+                 due: Sequence[str] = (), extensions: Sequence[str] = (),
+                 late_penalty: str | None = None) -> int:
     """Generate the student release of every lesson (nbgrader generate_assignment)."""
     course = Path(directory).resolve()
     ids = [lesson for lesson in course_lessons(course) if not lessons or lesson in lessons]
     if not ids:
         print(f"error: no lessons under {course / 'source'}", file=sys.stderr)
         return 1
+    set_due_dates(course, due, extensions, late_penalty, lessons=course_lessons(course))
     api = nbgrader_api(course)
     failed = []
     for lesson in ids:
@@ -184,11 +236,13 @@ def build_course(directory: Path, lessons: Sequence[str] | None = None) -> int:
         if stray.exists():
             shutil.rmtree(stray)
             print(f"note: left source/{lesson}/answers/ out of the release")
+    apply_to_gradebook(course)  # nbgrader keeps the due date on the assignment it just made
     leaks = release_leaks(course, ids)
     for leak in leaks:
         print(f"error: {leak}", file=sys.stderr)
     ok = len(ids) - len(failed)
     print(f"release built: {ok} of {len(ids)} lessons in {course / 'release'}")
+    write_course_page(course)
     from sourcewise.grading.editions.course_wheel import write_student_package
     from sourcewise.lessons.lesson_cells import lesson_sources
 

@@ -19,6 +19,7 @@ from typing import Any
 from uuid import uuid4
 
 from sourcewise.grading.answer_file import read_regular
+from sourcewise.grading.course.regrade import needs_manual_after_regrade
 from sourcewise.grading.course.submission_result import SubmissionResult
 
 TIMESTAMP_FILE = "timestamp.txt"
@@ -54,7 +55,8 @@ class Existing:
     """A submission already in the gradebook: its row ids and the grades a person set."""
 
     submission_id: str
-    grades: dict[str, tuple[str, float | None]] = field(default_factory=dict)  # cell -> id, manual
+    # cell -> (grade row id, manual score, auto score)
+    grades: dict[str, tuple[str, float | None, float | None]] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)  # cell id -> comment id
 
 
@@ -111,10 +113,10 @@ class GradebookRows:
     def _existing(self, cells: LessonCells) -> dict[str, Existing]:
         grade, comment = self.tables["grade"].c, self.tables["comment"].c
         found: dict[str, Existing] = {}
-        for student, submission_id, grade_id, cell_id, manual in self._per_cell(
-                cells, "grade", grade.id, grade.cell_id, grade.manual_score):
+        for student, submission_id, grade_id, cell_id, manual, auto in self._per_cell(
+                cells, "grade", grade.id, grade.cell_id, grade.manual_score, grade.auto_score):
             entry = found.setdefault(student, Existing(submission_id))
-            entry.grades[cell_id] = (grade_id, manual)
+            entry.grades[cell_id] = (grade_id, manual, auto)
         for student, _, comment_id, cell_id in self._per_cell(cells, "comment", comment.id,
                                                               comment.cell_id):
             if student in found:
@@ -150,11 +152,15 @@ class GradebookRows:
             elif timestamp is not None:
                 stamp_updates.append({"sid": known.submission_id, "stamp": timestamp})
             for notebook_id in cells.notebooks:
+                written = cells.comment_cells[notebook_id]
                 for name, cell_id in cells.grade_cells[notebook_id].items():
-                    grade_id, manual = known.grades[cell_id]
+                    grade_id, manual, old_auto = known.grades[cell_id]
                     score = scores.get(name)
                     grade_updates.append({"gid": grade_id, "auto": score,
-                                          "manual_needed": manual is not None or score is None})
+                                          "manual_needed": needs_manual_after_regrade(
+                                              manual, score, written=name in written,
+                                              changed=result.changed_written, grade_id=name,
+                                              old_auto=old_auto)})
                 for name, cell_id in cells.comment_cells[notebook_id].items():
                     comment_updates.append({"cid": known.comments[cell_id],
                                             "text": "No response." if name in unanswered
@@ -223,7 +229,7 @@ class GradebookRows:
                                       "cell_id": cell_id, "auto_score": None,
                                       "manual_score": None, "extra_credit": None,
                                       "needs_manual_grade": True})
-                known.grades[cell_id] = (grade_id, None)
+                known.grades[cell_id] = (grade_id, None, None)
             for cell_id in cells.comment_cells[notebook_id].values():
                 comment_id = uuid4().hex
                 rows["comment"].append({"id": comment_id, "notebook_id": submitted_notebook,

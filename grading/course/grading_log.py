@@ -22,7 +22,9 @@ class LogEntry:
 
     student: str
     lesson: str
-    event: str  # graded | restored | corrected | zeroed | error | note
+    # graded | restored | corrected | zeroed | error | note | manual (left for a person, with
+    # the reason) | overridden (a kernel's score replaced by the instructor-side one)
+    event: str
     item: str | None = None
     score: float | None = None
     max_score: float | None = None

@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from sourcewise.grading.course.course_errors import CONFIG_FILE
+from sourcewise.grading.course.course_errors import CONFIG_FILE, CourseError
 from sourcewise.lessons.student_versions import ensure_alembic_on_path
 
 
@@ -38,6 +38,7 @@ def nbgrader_api(course: Path, overrides: dict[str, Any] | None = None) -> Any:
 
     ensure_alembic_on_path()
     config = load_config(course)
+    require_gradebook(str(CourseDirectory(config=config).db_url), Path(course))
     if overrides:
         config.merge(Config(overrides))
     coursedir = CourseDirectory(config=config)
@@ -46,14 +47,44 @@ def nbgrader_api(course: Path, overrides: dict[str, Any] | None = None) -> Any:
     return api
 
 
-def gradebook(course: Path, db_url: str | None = None) -> Any:
-    """The course gradebook, or the one at ``db_url`` (use as a context manager)."""
+def gradebook(course: Path, db_url: str | None = None, *, create: bool = False) -> Any:
+    """The course gradebook, or the one at ``db_url`` (use as a context manager).
+
+    A missing SQLite gradebook is a ``CourseError`` unless ``create`` (``course init``):
+    nbgrader would make a new empty one, and every grade would then fail with MissingEntry.
+    """
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
     ensure_alembic_on_path()
     coursedir = CourseDirectory(config=load_config(course))
-    return Gradebook(db_url or coursedir.db_url, coursedir.course_id)
+    url = db_url or coursedir.db_url
+    if not create:
+        require_gradebook(url, Path(course))
+    return Gradebook(url, coursedir.course_id)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (None for another database or an in-memory one)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url[len(prefix):] in ("", ":memory:"):
+        return None
+    return Path(url[len(prefix):])
+
+
+def require_gradebook(url: str, course: Path) -> None:
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise CourseError(f"the gradebook {path} is missing: restore it from a backup (it "
+                          f"holds every grade; a new empty one would not match the course), or "
+                          f"make a new course with 'sourcewise course init'")
+
+
+def check_gradebook(course: Path) -> None:
+    """A ``CourseError`` when the course's SQLite gradebook is missing (see ``gradebook``)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    require_gradebook(str(CourseDirectory(config=load_config(course)).db_url), Path(course))
 
 
 def recorded_grades(course: Path, db_url: str | None = None
@@ -69,8 +100,6 @@ def recorded_grades(course: Path, db_url: str | None = None
                         grades[(student.id, notebook.name, grade.name)] = (
                             grade.auto_score, bool(grade.needs_manual_grade))
     return grades
-
-
 
 
 def quiet_sqlalchemy() -> None:

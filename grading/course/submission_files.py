@@ -119,3 +119,29 @@ def copy_screened(source: Path, files: list[Path], target: Path) -> list[str]:
             destination.unlink(missing_ok=True)
             problems.append(f"{relative} could not be copied ({err.strerror or err})")
     return problems
+
+
+@dataclass
+class LessonNotebook:
+    """Which top-level notebook of a submission is the lesson's, and which are set aside."""
+
+    chosen: Path | None
+    set_aside: list[Path] = field(default_factory=list)
+    renamed: bool = False
+
+
+def lesson_notebook(files: list[Path], lesson: str) -> LessonNotebook:
+    """The lesson's notebook among a submission's screened files.
+
+    nbgrader grades (and writes feedback for) every top-level notebook of a submission, so one
+    stray ``Untitled.ipynb`` or a second download ``01-claims (1).ipynb`` fails the student's
+    whole feedback. Only the lesson's notebook is graded; if it is missing and exactly one other
+    notebook is there, that one is taken as the lesson's (a renamed download).
+    """
+    own = Path(f"{lesson}.ipynb")
+    top = [p for p in files if len(p.parts) == 1 and p.suffix == ".ipynb"]
+    if own in top:
+        return LessonNotebook(own, [p for p in top if p != own])
+    if len(top) == 1:
+        return LessonNotebook(top[0], [], renamed=True)
+    return LessonNotebook(None, top)

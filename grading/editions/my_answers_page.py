@@ -1,7 +1,9 @@
 """``my-answers.ipynb``: the page with the "all my answers in one file" widget.
 
-Placed beside the lessons in the browser edition (``sourcewise lite build``) and in a student's
-working folder (``sourcewise lab``); it is not a lesson and has no grades.
+Placed beside the lessons in the browser edition (``sourcewise lite build``), in a student's
+working folder (``sourcewise lab``) and, for a course, beside the lesson folders a student
+fetches (``sourcewise course build`` writes ``for-students/my-answers.ipynb``); it is not a
+lesson and has no grades.
 """
 
 from __future__ import annotations
@@ -45,11 +47,18 @@ directly). The file holds your answers only: no key, nothing about this computer
 """
 
 
-def transfer_notebook(kernelspec: Mapping[str, str] = LOCAL_KERNELSPEC, *, browser: bool
-                      ) -> dict[str, Any]:
-    """The notebook (nbformat 4.5, no outputs) for the browser edition or a local folder."""
-    text = TEXT.format(where=WHERE_BROWSER if browser else WHERE_LOCAL,
-                       place="browser" if browser else "folder")
+WHERE_COURSE = """\
+Your course's lessons are in folders of their own (`01-claims/`, …), each with its notebook and
+an `answers/` folder. Keep this page in the folder that holds those lesson folders (your home
+folder on the course's JupyterHub): it collects every lesson's answers from there."""
+
+
+def transfer_notebook(kernelspec: Mapping[str, str] = LOCAL_KERNELSPEC, *, browser: bool,
+                      course: bool = False) -> dict[str, Any]:
+    """The notebook (nbformat 4.5, no outputs) for the browser edition, a local folder or a
+    course (lessons in folders of their own)."""
+    where = WHERE_COURSE if course else WHERE_BROWSER if browser else WHERE_LOCAL
+    text = TEXT.format(where=where, place="browser" if browser else "folder")
     return notebook([
         cell("markdown", text, "transfer-help"),
         cell("code", "from sourcewise.widgets import AnswerTransfer\n\nAnswerTransfer()",

@@ -31,7 +31,14 @@ from sourcewise.grading.answer_file import (
 )
 from sourcewise.grading.atomic_write import write_json_atomic
 from sourcewise.grading.course.graded_notebook import NotebookBuilder, set_score, solution_unchanged
-from sourcewise.grading.course.submission_files import copy_screened, screen
+from sourcewise.grading.course.regrade import changed_answers, written_texts
+from sourcewise.grading.course.regrade import graded_copy as regrade_copy
+from sourcewise.grading.course.submission_files import (
+    LessonNotebook,
+    copy_screened,
+    lesson_notebook,
+    screen,
+)
 from sourcewise.grading.course.submission_result import ItemOutcome, SubmissionResult
 from sourcewise.grading.item_grading import explain, is_empty, score_task
 from sourcewise.lessons.assessment import form_cells
@@ -112,54 +119,91 @@ class LessonGrader:
         """A submission that could not be graded: every item 0 with the reason."""
         items = [ItemOutcome(c.grade_id, c.points, 0.0, "zeroed", why, fix=0.0)
                  for c in self.cells]
-        return SubmissionResult(student, self.lesson, False, 0.0, [why], items, why)
+        result = SubmissionResult(student, self.lesson, False, 0.0, [why], items, why)
+        result.flag(why.split(";")[0], "look at the submission, then regrade it with "
+                    f"--student {student} --lesson {self.lesson} --force")
+        return result
 
     def _grade(self, student: str) -> tuple[SubmissionResult, dict[str, Any] | None]:
         folder = self.course / "submitted" / student / self.lesson
+        result = SubmissionResult(student, self.lesson, True, 0.0)
         screened = screen(folder)
-        notes = [f"Not graded: {reason}." for reason in screened.refused]
+        for reason in screened.refused:
+            result.notes.append(f"Set aside: {reason}.")
+            result.flag(f"set aside: {reason}", "hand in the file itself, within the limits")
+        pick = lesson_notebook(screened.files, self.lesson)
+        written_ids = [c.grade_id for c in self.cells if not c.autograded]
         target = self.course / "autograded" / student / self.lesson
-        notes += copy_screened(folder, screened.files, target)
+        before = written_texts(regrade_copy(self.course, student, self.lesson), written_ids)
+        # Only the lesson's notebook goes to autograded/ (written below): nbgrader would grade,
+        # and fail the feedback of, every other notebook there.
+        kept = [p for p in screened.files if not (len(p.parts) == 1 and p.suffix == ".ipynb")]
+        result.notes += copy_screened(folder, kept, target)
         copy_screened_into(self.course / "source" / self.lesson, self.helper_files, target)
+        if pick.set_aside:
+            names = ", ".join(p.name for p in pick.set_aside)
+            result.notes.append(f"Set aside, not graded: {names} (only {self.lesson}.ipynb "
+                                "is graded).")
+            result.flag(f"other notebooks set aside: {names}",
+                        f"hand in only {self.lesson}.ipynb in the lesson folder")
 
-        submitted, notebook_note = self._read_notebook(folder, screened.files)
+        submitted, notebook_note = self._read_notebook(folder, pick)
         if notebook_note:
-            notes.append(notebook_note)
+            result.notes.append(notebook_note)
+            result.flag(notebook_note.split(";")[0].rstrip("."),
+                        f"hand in the lesson's notebook as {self.lesson}.ipynb")
         notebook, cell_notes, restored = self.builder.build(submitted)
-        notes += cell_notes
+        result.notes += cell_notes
 
         answers, answer_note = self._read_answers(folder, screened.files)
         if answer_note:
-            notes.append(answer_note)
+            result.notes.append(answer_note)
+            result.flag(answer_note.split(";")[0].split(", so")[0].rstrip("."),
+                        f"hand in answers/{self.lesson}.json with the notebook")
 
-        items = []
         for cell in form_cells(self.cells, student, self.lesson):  # skills check: its form
-            item = self._score_cell(cell, answers, notebook, submitted is None)
+            item = self._score_cell(cell, answers, notebook, submitted is None,
+                                    cell.grade_id in restored)
             if answers.problem and cell.kind is not None and cell.autograded:
                 item.event, item.reason = "zeroed", answer_note
-            if cell.grade_id in restored and item.event == "graded":
+            if cell.grade_id in restored and item.event == "graded" and cell.autograded:
                 item.event = "restored"
                 item.reason = ("This graded cell had been deleted from the notebook; it was "
-                               "put back and graded from your saved answers.")
-            items.append(item)
+                               "put back and graded from your saved answers."
+                               if submitted is not None else
+                               "No usable notebook was handed in; this cell was taken from the "
+                               "lesson and graded from your saved answers.")
+            if item.event == "manual":
+                result.flag(f"{cell.grade_id}: written answer not found",
+                            "find the answer (another file, an e-mail) and grade it in "
+                            "formgrader")
+            result.items.append(item)
         write_json_atomic(target / f"{self.lesson}.ipynb", notebook, indent=None)
-        unanswered = [grade_id for grade_id, cell in _grade_cells(notebook).items()
-                      if cell["cell_type"] != "code" and solution_unchanged(cell)]
-        return (SubmissionResult(student, self.lesson, True, 0.0, notes, items,
-                                 unanswered=unanswered), notebook)
+        result.unanswered = [grade_id for grade_id, cell in _grade_cells(notebook).items()
+                             if cell["cell_type"] != "code" and solution_unchanged(cell)
+                             and grade_id not in restored]
+        result.changed_written = changed_answers(before, written_texts(notebook, written_ids))
+        return result, notebook
 
-    def _read_notebook(self, folder: Path, files: list[Path]) -> tuple[dict[str, Any] | None,
-                                                                         str]:
-        name = Path(f"{self.lesson}.ipynb")
-        if name not in files:
-            return None, (f"No readable notebook {name} was submitted; the lesson's cells were "
-                          "restored from the release and your saved answers were graded.")
+    def _read_notebook(self, folder: Path, pick: LessonNotebook
+                       ) -> tuple[dict[str, Any] | None, str]:
+        name = f"{self.lesson}.ipynb"
+        if pick.chosen is None:
+            others = (f" (the folder holds {', '.join(p.name for p in pick.set_aside)}, so "
+                      "none was taken as the lesson's)" if pick.set_aside else "")
+            return None, (f"No readable notebook {name} was submitted{others}; the lesson's "
+                          "cells were restored from the release and your saved answers were "
+                          "graded.")
         try:
-            raw = read_regular(folder / name, NOTEBOOK_MAX_BYTES)
-            return parse_notebook_json(raw, name.name), ""
+            raw = read_regular(folder / pick.chosen, NOTEBOOK_MAX_BYTES)
+            notebook = parse_notebook_json(raw, pick.chosen.name)
         except (OSError, ValueError) as err:
             return None, (f"The notebook could not be used ({err}); its cells were restored "
                           "from the release and your saved answers were graded.")
+        if pick.renamed:
+            return notebook, (f"Your notebook was named {pick.chosen.name}, not {name}; it was "
+                              f"graded as {name}.")
+        return notebook, ""
 
     def _read_answers(self, folder: Path, files: list[Path]) -> tuple[AnswerFile, str]:
         relative = answers_path(self.lesson, ".").relative_to(".")
@@ -180,16 +224,23 @@ class LessonGrader:
         return parsed, ""
 
     def _score_cell(self, cell: GradedCell, answers: AnswerFile, notebook: dict[str, Any],
-                    no_notebook: bool) -> ItemOutcome:
+                    no_notebook: bool, restored: bool = False) -> ItemOutcome:
         item = ItemOutcome(cell.grade_id, cell.points, None)
         if not cell.autograded:
             written = _cell_by_grade_id(notebook, cell.grade_id)
-            if no_notebook or written is None or solution_unchanged(written):
+            if no_notebook or written is None or restored:
+                # The answer may be somewhere a program does not look: a person decides.
+                item.event = "manual"
+                item.reason = ("Your written answer was not found: no usable notebook "
+                               f"{self.lesson}.ipynb was handed in. Your instructor will look "
+                               "for it and grade it by hand." if no_notebook else
+                               "Your written answer was not found: its answer cell was "
+                               "missing from your notebook. Your instructor will look for it "
+                               "and grade it by hand.")
+            elif solution_unchanged(written):
                 item.score = item.fix = 0.0
-                item.event = "graded"
-                item.reason = ("No written answer was found in the submitted notebook."
-                               if no_notebook else "")
-            return item  # a person grades it (needs manual grading)
+                item.reason = "The answer cell was left as it was handed out (no answer)."
+            return item  # otherwise a person grades it (needs manual grading)
         if cell.key is None or cell.kind is None or cell.question is None:
             item.event = "needs_kernel"
             item.reason = ("This graded cell runs code; it is graded by "

@@ -28,7 +28,8 @@ from typing import Any
 
 from sourcewise.grading.course.autograde.from_answers import LessonGrader
 from sourcewise.grading.course.autograde.steps import RESTORED_PREFIX
-from sourcewise.grading.course.submission_files import screen
+from sourcewise.grading.course.regrade import changed_answers, graded_copy, written_texts
+from sourcewise.grading.course.submission_files import lesson_notebook, screen
 from sourcewise.grading.course.submission_result import ItemOutcome, SubmissionResult
 from sourcewise.lessons.lesson_cells import (
     cell_source,
@@ -243,13 +244,27 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
             "This submission was not run in a kernel because it holds a link or a special "
             "file; its widget tasks were graded from its answers file, and any code task "
             "scores 0."], "It was not run in a kernel")
+    pick = lesson_notebook(screened.files, lesson)
+    if pick.chosen is None or pick.renamed:
+        # nbgrader grades only a notebook named as the lesson's: grade this one from its
+        # answers (a renamed notebook is taken as the lesson's there).
+        return without_kernel(grader, student, [
+            "This submission was not run in a kernel because it has no notebook named "
+            f"{lesson}.ipynb; its widget tasks were graded from its answers file, and any code "
+            "task scores 0."], "It was not run in a kernel")
+    written_ids = [c.grade_id for c in grader.cells if not c.autograded]
+    before = written_texts(graded_copy(course, student, lesson), written_ids)
     notes = precheck(course, student, lesson)
-    result = api.autograde(lesson, student, force=True, create=True)
+    if pick.set_aside:
+        names = ", ".join(p.name for p in pick.set_aside)
+        notes.append(f"Set aside, not graded: {names} (only {lesson}.ipynb is graded).")
+    result = _autograde_lesson_notebook(api, lesson, student)
     if not result.get("success") and _kernel_failed_to_start(result):
         # A kernel that could not start (e.g. two kernels picked the same free port at once)
         # says nothing about the submission: try once more before giving it 0.
         notes.append("The first grading attempt failed to start a kernel; it was retried.")
-        result = api.autograde(lesson, student, force=True, create=True)
+        result = _autograde_lesson_notebook(api, lesson, student)
+    _drop_stray_notebooks(course, student, lesson)
     ok = bool(result.get("success"))
     if not ok:
         log = result.get("log", "") + result.get("error", "")
@@ -271,8 +286,33 @@ def grade_submission(api: Any, course: Path, student: str, lesson: str, *,
     with gradebook(course, db_url) as gb:
         items, cell_notes = inspect_outcomes(course, student, lesson, ok, gb)
     override(items, grader.task_scores(student))
-    return SubmissionResult(student, lesson, ok, time.perf_counter() - started,
-                            notes + cell_notes, items)
+    graded = SubmissionResult(student, lesson, ok, time.perf_counter() - started,
+                              notes + cell_notes, items)
+    graded.changed_written = changed_answers(
+        before, written_texts(graded_copy(course, student, lesson), written_ids))
+    for note in graded.notes:
+        graded.flag(note)
+    return graded
+
+
+def _autograde_lesson_notebook(api: Any, lesson: str, student: str) -> dict[str, Any]:
+    """nbgrader's autograde of the lesson's notebook only (its default grades every notebook
+    of the folder, and one stray ``Untitled.ipynb`` fails the whole submission)."""
+    previous = api.coursedir.notebook_id
+    api.coursedir.notebook_id = lesson
+    try:
+        return api.autograde(lesson, student, force=True, create=True)
+    finally:
+        api.coursedir.notebook_id = previous
+
+
+def _drop_stray_notebooks(course: Path, student: str, lesson: str) -> None:
+    """nbgrader copies a submission's other notebooks into autograded/ as plain files; its
+    feedback would then try, and fail, to convert them."""
+    folder = Path(course) / "autograded" / student / lesson
+    for path in folder.glob("*.ipynb"):
+        if path.name != f"{lesson}.ipynb":
+            path.unlink()
 
 
 def without_kernel(grader: LessonGrader, student: str, notes: list[str], why: str

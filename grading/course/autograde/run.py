@@ -16,7 +16,7 @@ import multiprocessing
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +29,6 @@ from sourcewise.grading.course.submission_result import SubmissionResult
 from sourcewise.lessons.lesson_cells import lesson_sources
 
 BATCH = 200  # submissions per gradebook transaction (a stopped run loses at most one batch)
-
-
-def find_submissions(course: Path, lessons: Iterable[str] | None = None,
-                     students: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """``(student, lesson)`` pairs under ``submitted/`` for lessons the course has."""
-    known = lesson_sources(course, lessons)
-    wanted = set(students) if students else None
-    pairs = []
-    for folder in sorted((Path(course) / "submitted").glob("*/*")):
-        student, lesson = folder.parent.name, folder.name
-        if folder.is_dir() and lesson in known and (wanted is None or student in wanted):
-            pairs.append((student, lesson))
-    return pairs
 
 
 # Kept outside autograded/ (nbgrader owns that folder and deletes a submission's folder there
@@ -89,8 +76,29 @@ def record(course: Path, result: SubmissionResult, run: str, gb: Any) -> list[Lo
             grade = gb.find_grade(item.grade_id, result.lesson, result.lesson, result.student)
         grade.auto_score = item.fix
         grade.needs_manual_grade = False
+    _keep_unchanged_manual_grades(course, result, gb)
     gb.db.commit()
     return log_entries(course, result, run)
+
+
+def _keep_unchanged_manual_grades(course: Path, result: SubmissionResult, gb: Any) -> None:
+    """nbgrader reopens every hand-graded cell on autograde; a written answer whose text did
+    not change keeps its grade (see ``regrade``)."""
+    from nbgrader.api import MissingEntry
+
+    from sourcewise.lessons.lesson_cells import graded_cells
+
+    if result.changed_written is None:
+        return
+    source = lesson_sources(course, [result.lesson]).get(result.lesson)
+    written = {c.grade_id for c in graded_cells(source) if not c.autograded} if source else set()
+    for grade_id in written - set(result.changed_written):
+        try:
+            grade = gb.find_grade(grade_id, result.lesson, result.lesson, result.student)
+        except MissingEntry:
+            continue
+        if grade.manual_score is not None:
+            grade.needs_manual_grade = False
 
 
 def log_entries(course: Path, result: SubmissionResult, run: str) -> list[LogEntry]:
@@ -224,16 +232,35 @@ def _grade_in_kernels(course: Path, todo: Sequence[tuple[str, str]], jobs: int,
 def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | None = None,
                      force: bool = False, *, students: Sequence[str] | None = None,
                      progress: bool = True, submission_timeout: float = 600.0,
-                     execute: bool = False) -> int:
-    """Autograde every submission of a course; 0 when every submission was graded."""
+                     execute: bool = False, add_students: bool = False) -> int:
+    """Autograde every submission of a course; 0 when every submission was graded.
+
+    Only students on the roster (the gradebook's students) are graded unless ``add_students``;
+    every folder that is not graded, and every graded hand-in with a problem, is listed at the
+    end with what to do.
+    """
+    from sourcewise.grading.course.autograde.summary import summary_lines
+    from sourcewise.grading.course.class_folders import roster, survey
     from sourcewise.grading.course.nbgrader_env import quiet_sqlalchemy
 
     course = Path(directory).resolve()
-    pairs = find_submissions(course, lessons, students)
+    known = list(lesson_sources(course))
+    unknown = [lesson for lesson in lessons or () if lesson not in known]
+    if unknown:
+        print(f"error: {', '.join(unknown)} is not a lesson of this course (its lessons: "
+              f"{', '.join(known)})", file=sys.stderr)
+        return 1
+    folders = survey(course, known, roster(course), only_lessons=lessons,
+                     only_students=students, add_students=add_students)
+    pairs = folders.to_grade
     todo = [(s, lesson) for s, lesson in pairs if force or not is_graded(course, s, lesson)]
     if not pairs:
-        print(f"no submissions under {course / 'submitted'}", file=sys.stderr)
+        for line in summary_lines([], folders.not_graded, str(grading_log.log_path(course))):
+            print(line, file=sys.stderr)
+        print(f"no submissions to grade under {course / 'submitted'}"
+              + (f" for {', '.join(students)}" if students else ""), file=sys.stderr)
         return 1
+    problems: list[Any] = []
     quiet_sqlalchemy()
     run = uuid.uuid4().hex[:12]
     failed: list[str] = []
@@ -250,6 +277,7 @@ def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | No
         else:
             log_entries(course, result, run)
         mark_recorded(course, result.student, result.lesson)
+        problems.extend(result.problems)
         seconds.append(result.seconds)
         if not result.ok:
             failed.append(f"{result.student}/{result.lesson}")
@@ -276,6 +304,13 @@ def autograde_course(directory: Path, jobs: int = 1, lessons: Sequence[str] | No
           + (f", skipped {skipped} already graded (use --force to regrade)" if skipped else "")
           + (f"; {set_by_us} score(s) set by Sourcewise" if execute and set_by_us else "")
           + f"; log: {grading_log.log_path(course)}")
+    from sourcewise.grading.course.due_dates import apply_to_gradebook
+
+    apply_to_gradebook(course)  # extensions sit on submissions, which exist only now
+    if folders.new_students:
+        print(f"added to the gradebook: {', '.join(folders.new_students)}")
+    for line in summary_lines(problems, folders.not_graded, str(grading_log.log_path(course))):
+        print(line)
     for name in failed:
         print(f"could not autograde {name}: its autograded items score 0 (see the log)",
               file=sys.stderr)

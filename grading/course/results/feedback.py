@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,14 @@ def __getattr__(name: str) -> Any:
 
 
 def feedback_pairs(course: Path, lessons: Sequence[str] | None = None,
-                   student: str | None = None
+                   students: Iterable[str] = ()
                    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], dict]:
-    """(graded pairs, ungraded pairs, latest grading runs) of (student, lesson)."""
+    """(graded pairs, ungraded pairs, latest grading runs) of (student, lesson); ``students``:
+    only these (all when empty)."""
+    only = set(students)
+
     def wanted(sid: str, lesson: str) -> bool:
-        return (not lessons or lesson in lessons) and (student is None or sid == student)
+        return (not lessons or lesson in lessons) and (not only or sid in only)
 
     pairs = sorted((folder.parent.name, folder.name)
                    for folder in (course / "autograded").glob("*/*")
@@ -111,13 +114,16 @@ def copy_release_files(autograded: Path, feedback: Path) -> None:
 
 
 def feedback_course(directory: Path, lessons: Sequence[str] | None = None, *,
-                    student: str | None = None, progress: bool = True) -> int:
-    """Write ``feedback/<student>/<lesson>/<lesson>.html`` for every graded submission (or one
-    student's); print a one-line summary and any page that could not be written."""
+                    student: str | None = None, progress: bool = True,
+                    students: Sequence[str] | None = None) -> int:
+    """Write ``feedback/<student>/<lesson>/<lesson>.html`` for every graded submission (or
+    only for ``student`` / ``students``); print a one-line summary and any page that could not
+    be written."""
     course = Path(directory).resolve()
-    pairs, ungraded, runs = feedback_pairs(course, lessons, student)
+    only = {*(students or ()), *([student] if student else [])}
+    pairs, ungraded, runs = feedback_pairs(course, lessons, only)
     if not pairs and not ungraded:
-        who = f" for {student}" if student else ""
+        who = f" for {', '.join(sorted(only))}" if only else ""
         print(f"no autograded submissions{who} under {course / 'autograded'}: run autograde "
               "first", file=sys.stderr)
         return 1

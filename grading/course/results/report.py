@@ -21,6 +21,7 @@ from typing import Any
 
 from sourcewise.grading.course.results.agreement import alpha_from_frame, nominal_alpha_from_counts
 
+TEMPLATE = "class-report.html.j2"  # in templates/ beside this module
 TABLE_SCRIPT = """
 document.querySelectorAll("table.sortable").forEach(function (table) {
   table.querySelectorAll("th").forEach(function (th, col) {
@@ -127,22 +128,65 @@ def agreement(key_items: Any) -> Any:
                                        "percent_agreement_with_key"])
 
 
+def _released(grades: Any) -> Any:
+    """Rows of released lessons (a frame without the column — a simulated class — is all)."""
+    return grades[grades["released"].astype(bool)] if "released" in grades else grades
+
+
 def student_table(grades: Any) -> Any:
-    """Students × lessons (percent of the lesson's points), with total and open manual items."""
+    """Students × lessons (percent of the lesson's points; empty = not handed in), with the
+    total over released lessons and open manual items."""
     import pandas as pd
 
     if grades.empty:
         return pd.DataFrame()
     wide = grades.pivot_table(index="student", columns="lesson", values="percent",
-                              aggfunc="first")
-    totals = grades.groupby("student").agg(score=("score", "sum"), max_score=("max_score", "sum"),
-                                           auto_score=("auto_score", "sum"),
-                                           auto_max=("auto_max", "sum"),
-                                           needs_manual=("needs_manual", "sum"))
-    wide["total %"] = (100 * totals["score"] / totals["max_score"]).round(1)
-    wide["auto %"] = (100 * totals["auto_score"] / totals["auto_max"]).round(1)
-    wide["manual items open"] = totals["needs_manual"]
+                              aggfunc="first", dropna=False)
+    wide = wide.reindex(sorted(grades["student"].unique()))
+    counted = _released(grades).fillna({"score": 0.0, "auto_score": 0.0})
+    totals = counted.groupby("student").agg(
+        score=("score", "sum"), max_score=("max_score", "sum"),
+        auto_score=("auto_score", "sum"), auto_max=("auto_max", "sum"))
+    totals = totals.reindex(wide.index)
+    wide["total %"] = (100 * totals["score"] / totals["max_score"].where(
+        totals["max_score"] > 0)).round(1)
+    wide["auto %"] = (100 * totals["auto_score"] / totals["auto_max"].where(
+        totals["auto_max"] > 0)).round(1)
+    wide["manual items open"] = grades.groupby("student")["needs_manual"].sum()
+    if "submission" in grades:
+        late = grades["submission"].astype(str).str.startswith("late")
+        wide["late"] = late.groupby(grades["student"]).sum()
+        wide["missing"] = grades["submission"].eq("missing").groupby(grades["student"]).sum()
+    wide.columns.name = None
     return wide.reset_index().sort_values("total %", ascending=False).reset_index(drop=True)
+
+
+def lesson_table(grades: Any) -> Any:
+    """Per lesson: released, due, how many handed in (on time, late), missing, open manual
+    items, and the mean percent of those who handed in."""
+    import pandas as pd
+
+    columns = ["lesson", "released", "due", "students", "submitted", "late", "missing",
+               "manual items open", "mean %"]
+    if grades.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for lesson, part in grades.groupby("lesson", sort=False):
+        handed = part[part["status"].ne("not submitted")]
+        submission = part["submission"].astype(str) if "submission" in part else None
+        dues = part["due"].dropna() if "due" in part else pd.Series(dtype=object)
+        rows.append({
+            "lesson": lesson,
+            "released": "no" if "released" in part and not part["released"].any() else "yes",
+            "due": dues.min() if not dues.empty else "",
+            "students": int(part["student"].nunique()), "submitted": len(handed),
+            "late": int(submission.str.startswith("late").sum()) if submission is not None
+            else 0,
+            "missing": int(submission.eq("missing").sum()) if submission is not None else 0,
+            "manual items open": int(part["needs_manual"].sum()),
+            "mean %": float(handed["percent"].mean()) if handed["percent"].notna().any()
+            else math.nan})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def report_frames(directory: Path) -> dict[str, Any]:
@@ -162,7 +206,8 @@ def frames_from(grades: Any, items: Any, key_items: Any) -> dict[str, Any]:
     """The derived tables from the three base frames (also for simulated classes)."""
     return {"grades": grades, "items": items, "key_items": key_items,
             "difficulty": difficulty(key_items), "most_missed": most_missed(key_items),
-            "agreement": agreement(key_items), "students": student_table(grades)}
+            "agreement": agreement(key_items), "students": student_table(grades),
+            "lessons": lesson_table(grades)}
 
 
 # -- html --------------------------------------------------------------------------------------
@@ -251,8 +296,9 @@ def render_report(frames: dict[str, Any], title: str = "Class report") -> str:
              ("mean autograded score", f"{submitted['auto_percent'].mean():.1f}%"
               if submitted["auto_percent"].notna().any() else "–"),
              ("manual items open", int(grades["needs_manual"].sum()) if not grades.empty else 0)]
-    card_html = "".join(f'<div class="card"><b>{html.escape(str(v))}</b>{html.escape(k)}</div>'
-                        for k, v in cards)
+    if "submission" in grades:
+        cards += [("late", int(grades["submission"].astype(str).str.startswith("late").sum())),
+                  ("missing", int(grades["submission"].eq("missing").sum()))]
     missed = frames["most_missed"]
     missed_cols = [c for c in ["lesson", "task", "item", "label", "share_right",
                                "common_answer", "preferred", "rationale"] if c in missed]
@@ -275,21 +321,29 @@ def render_report(frames: dict[str, Any], title: str = "Class report") -> str:
          "'Students vs key' pools every student's answers against the key; 'between students' "
          "treats the class as coders of the same items. Unmarked spans count as a choice; "
          "unanswered choices are missing data. – means no variation to measure."),
+        ("Lessons", html_table(frames["lessons"]),
+         "Handed in, late (after the due date and any extension) and missing (not handed in "
+         "after the due date) per lesson; mean % is over those who handed it in."),
         ("Students", html_table(frames["students"]),
-         "Percent of each lesson's points. Click a column header to sort."),
+         "Percent of each lesson's points; – means not handed in (not a zero). Total % counts "
+         "released lessons only (given out, handed in by someone, or past due); a released "
+         "lesson not handed in adds its points to the maximum. Click a column header to "
+         "sort."),
     ]
     from sourcewise.grading.course.results.assessment_report import assessment_sections
 
     sections += assessment_sections(frames)
-    body = "".join(f"<section><h2>{html.escape(name)}</h2>"
-                   + (f'<p class="note">{html.escape(note)}</p>' if note else "")
-                   + content + "</section>" for name, content, note in sections)
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
-            f"<script type=\"text/javascript\">{get_plotlyjs()}</script></head><body>"
-            f"<h1>{html.escape(title)}</h1><p class=\"meta\">Generated {stamp} by Sourcewise."
-            f"</p><div class=\"cards\">{card_html}</div>{body}"
-            f"<script>{TABLE_SCRIPT}</script></body></html>")
+    # The page's skeleton is a template beside this module; jinja2 escapes every text, and
+    # only the tables and charts built here (already escaped) are passed as safe HTML.
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=select_autoescape(["j2"], default=True))
+    return env.get_template(TEMPLATE).render(
+        title=title, style=STYLE, plotlyjs=get_plotlyjs(), stamp=stamp, cards=cards,
+        sections=[{"name": name, "content": content, "note": note}
+                  for name, content, note in sections],
+        table_script=TABLE_SCRIPT)
 
 
 def report_course(directory: Path, out: Path | None = None) -> int:
@@ -300,8 +354,15 @@ def report_course(directory: Path, out: Path | None = None) -> int:
         print(f"no grades yet in {course}: run autograde first", file=sys.stderr)
         return 1
     path = Path(out) if out is not None else course / "reports" / "class-report.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(frames, f"Class report: {course.name}"), encoding="utf-8")
+    page = render_report(frames, f"Class report: {course.name}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+    except OSError as err:
+        from sourcewise.grading.course.course_errors import CourseError
+
+        raise CourseError(f"cannot write the report to {path} ({err.strerror}); give a file "
+                          "you can write to with --out") from None
     print(f"wrote {path}")
     from sourcewise.grading.course.results.assessment_report import write_summaries
 
@@ -311,5 +372,6 @@ def report_course(directory: Path, out: Path | None = None) -> int:
     return 0
 
 
-__all__ = ["agreement", "difficulty", "frames_from", "most_missed", "nominal_alpha_from_counts",
-           "render_report", "report_course", "report_frames", "student_table"]
+__all__ = ["agreement", "difficulty", "frames_from", "lesson_table", "most_missed",
+           "nominal_alpha_from_counts", "render_report", "report_course", "report_frames",
+           "student_table"]
