@@ -26,10 +26,14 @@ from typing import Any
 import nbformat
 import pytest
 
-from sourcewise.grading.task_keys import FOCUS_UNITS, VERDICT_LABELS, calibration_claims
+from sourcewise.grading.task_keys import VERDICT_LABELS, calibration_claims
 from sourcewise.lessons import LESSONS_DIR, lesson_ids
 from sourcewise.lessons.lesson_keys import BEGIN, END
 from sourcewise.seeds import load_accounts, load_article, load_key
+from sourcewise.seeds.task_settings import load_task_settings
+
+# The sentences lesson 1's focused task asks about (the seed's tasks.json).
+FOCUS_UNITS = load_task_settings("isis-morale-2014").focus_units
 
 pytestmark = pytest.mark.slow
 

@@ -201,12 +201,11 @@ def write_course_page(course: Path) -> Path:
     """``for-students/my-answers.ipynb``: the one-file hand-in page for course students (outside
     release/, so nbgrader never releases or collects it as an assignment)."""
     from sourcewise.grading.atomic_write import write_json_atomic
-    from sourcewise.grading.editions.lab import LOCAL_KERNEL
     from sourcewise.grading.editions.my_answers_page import TRANSFER_NOTEBOOK, transfer_notebook
 
     path = course / STUDENT_PAGES / TRANSFER_NOTEBOOK
     path.parent.mkdir(exist_ok=True)
-    write_json_atomic(path, transfer_notebook(LOCAL_KERNEL, browser=False, course=True))
+    write_json_atomic(path, transfer_notebook(browser=False, course=True))
     print(f"one-file hand-in page for students: {path} (give it to them with the lessons)")
     return path
 

@@ -14,8 +14,12 @@ import pytest
 from lab_driver import NotebookPage, wait_until
 
 from sourcewise.grading.span_scoring import WORD
-from sourcewise.grading.task_keys import CLAIM_CHECK_LABELS, FOCUS_UNITS
+from sourcewise.grading.task_keys import CLAIM_CHECK_LABELS
 from sourcewise.seeds import load_article, load_key
+from sourcewise.seeds.task_settings import load_task_settings
+
+# The sentences lesson 1's focused task asks about (the seed's tasks.json).
+FOCUS_UNITS = load_task_settings("isis-morale-2014").focus_units
 
 pytestmark = pytest.mark.browser
 

@@ -1,8 +1,8 @@
 """One collected submission through the course pipeline: grade, gradebook, feedback, release.
 
 The same functions as ``sourcewise autograde`` (``LessonGrader`` from answers files, the
-gradebook rows, the grading log) and as ``sourcewise feedback`` (nbgrader's GenerateFeedback
-with Sourcewise's steps), for one student, then nbgrader's ``release_feedback`` for that student
+gradebook rows, the grading log) and as ``sourcewise feedback`` (the in-process page renderer),
+for one student, then nbgrader's ``release_feedback`` for that student
 only, so that their assignment list offers the page. Scoring is per student and runs in
 parallel; the steps that touch the gradebook or go through nbgrader's converters (which change
 the working directory of the whole process) run one at a time under ``PipelineLock``.
@@ -91,27 +91,27 @@ class CoursePipeline:
         mark_recorded(self.course, result.student, result.lesson)
 
     def _feedback(self, student: str, lesson: str) -> Path:
-        """nbgrader's feedback page for this student, or the plain page of reasons when the
-        submission could not be graded (as ``sourcewise feedback`` writes it)."""
+        """This student's feedback page, rendered in-process as ``sourcewise feedback`` renders
+        it (or the plain page of reasons when the submission could not be graded)."""
         from sourcewise.grading.atomic_write import write_bytes_atomic
         from sourcewise.grading.course import grading_log
-        from sourcewise.grading.course.results.feedback import ungraded_page
+        from sourcewise.grading.course.results.feedback import feedback_pairs, write_pages
+        from sourcewise.grading.course.results.feedback_model import ungraded_page
+        from sourcewise.grading.course.results.feedback_page import render
 
         page = self.course / "feedback" / student / lesson / f"{lesson}.html"
-        if (self.course / "autograded" / student / lesson / f"{lesson}.ipynb").exists():
-            try:
-                outcome = self.api.generate_feedback(lesson, student, force=True)
-            except Exception as err:  # one page that cannot be written must not stop the rest
-                outcome = {"success": False, "error": str(err)}
-            if outcome.get("success") and page.exists():
-                return page
+        pairs, ungraded, runs = feedback_pairs(self.course, [lesson], [student])
+        if (pairs or ungraded) and not write_pages(self.course, pairs, ungraded, runs) \
+                and page.exists():
+            return page
         runs = grading_log.latest_run(grading_log.read(self.course))
         page.parent.mkdir(parents=True, exist_ok=True)
         submitted = self.course / "submitted" / student / lesson
         for name in ("timestamp.txt", "submission_secret.txt"):  # release_feedback reads them
             if (submitted / name).is_file() and not (submitted / name).is_symlink():
                 write_bytes_atomic(page.parent / name, (submitted / name).read_bytes())
-        write_bytes_atomic(page, ungraded_page(student, lesson, runs.get((student, lesson), []))
+        write_bytes_atomic(page, render(ungraded_page(student, lesson,
+                                                      runs.get((student, lesson), [])))
                            .encode("utf-8"))
         return page
 
