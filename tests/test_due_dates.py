@@ -155,3 +155,25 @@ def test_the_report_page_shows_the_lesson_counts_and_escapes_text(dated):
     assert "<title>Class &lt;b&gt;7A&lt;/b&gt;</title>" in page
     assert "<h2>Lessons</h2>" in page and "<b>2</b>late" in page and "<b>1</b>missing" in page
     assert "not a zero" in page
+
+
+def test_each_feedback_page_says_when_the_work_came_in(dated):
+    """Does the page a student reads first say 'on time' or 'late by …', against the due date
+    (with the student's extension), and nothing for a lesson without one?"""
+    import html
+
+    from sourcewise.grading.course.results.feedback import feedback_course
+
+    course = dated["course"]
+    assert feedback_course(course, [LESSON], progress=False) == 0
+
+    def handed_in(sid: str) -> str:
+        page = html.unescape((course / "feedback" / sid / LESSON / f"{LESSON}.html")
+                             .read_text(encoding="utf-8"))
+        found = re.search(r"Handed in:</strong>\s*([^<]+)<", page)
+        return found.group(1).strip() if found else ""
+
+    assert handed_in("late").startswith("late by 1 day 3 h (due 2026-03-02 12:00")
+    assert handed_in("on-time").startswith("on time (due 2026-03-02 12:00")
+    assert handed_in("extended").startswith("on time (due 2026-03-04 12:00")  # two days more
+    assert handed_in("accepted-late").startswith("late by 30 min")

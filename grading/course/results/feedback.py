@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ def write_pages(course: Path, pairs: Sequence[tuple[str, str]],
                 progress: bool = False) -> list[str]:
     """Render and write the pages; the ones that could not be written, as "student/lesson"."""
     from sourcewise.grading.atomic_write import write_bytes_atomic
+    from sourcewise.grading.course.due_dates import DueDates, read_due_dates
     from sourcewise.grading.course.nbgrader_env import quiet_sqlalchemy
     from sourcewise.grading.course.progress import progress_bar
     from sourcewise.grading.course.results.feedback_model import build_page, ungraded_page
@@ -77,6 +79,11 @@ def write_pages(course: Path, pairs: Sequence[tuple[str, str]],
     grades = read_grades(course, lessons, next(iter(students)) if len(students) == 1 else None)
     for lesson in lessons:
         write_shared(root, lesson)
+    try:
+        dates = read_due_dates(course)
+    except (OSError, ValueError) as err:  # a damaged due-dates file must not cost the pages
+        print(f"note: due dates not shown on the pages: {err}", file=sys.stderr)
+        dates = DueDates({}, {})
     failed = []
     bar = progress_bar(len(pairs) + len(ungraded), "feedback", progress, unit="page")
     for student, lesson in [*pairs, *ungraded]:
@@ -90,6 +97,7 @@ def write_pages(course: Path, pairs: Sequence[tuple[str, str]],
                 notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
                 page = build_page(student, lesson, notebook, grades.get((student, lesson)),
                                   entries)
+            page = replace(page, handed_in=handed_in(dates, course, student, lesson))
             target = root / student / lesson / f"{lesson}.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             write_bytes_atomic(target, render(page).encode("utf-8"))
@@ -99,6 +107,19 @@ def write_pages(course: Path, pairs: Sequence[tuple[str, str]],
             failed.append(f"{student}/{lesson} ({type(err).__name__}: {err})")
     bar.close()
     return failed
+
+
+def handed_in(dates: Any, course: Path, student: str, lesson: str) -> str:
+    """When the work came in, against the lesson's due date (empty when it has none)."""
+    from sourcewise.grading.course.due_dates import status_of
+
+    status = status_of(dates, student, lesson, course / "submitted" / student / lesson)
+    if status.due is None or status.state not in ("late", "submitted"):
+        return ""
+    due = f"due {status.due:%Y-%m-%d %H:%M %Z}".strip()
+    if status.state == "submitted" and status.submitted is not None:
+        return f"on time ({due})"
+    return f"{status.describe()} ({due})"
 
 
 def copy_release_files(autograded: Path, feedback: Path) -> None:

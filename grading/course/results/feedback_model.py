@@ -70,6 +70,7 @@ class FeedbackPage:
     cells: list[CellView]
     graded: bool = True  # False: nothing could be graded automatically
     late_penalty: float = 0.0
+    handed_in: str = ""  # "on time", "late by 1 day 3 h (due …)": the course's due dates
 
     @property
     def max_score(self) -> float:
