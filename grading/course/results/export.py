@@ -14,6 +14,7 @@ from typing import Any
 from sourcewise.grading.course import grading_log
 from sourcewise.grading.course.course_errors import CourseError
 from sourcewise.grading.course.due_dates import DueDates, read_due_dates, status_of
+from sourcewise.grading.course.results.gradebook_scores import read_grades
 from sourcewise.lessons.lesson_cells import (
     cells_by_id,
     graded_cells,
@@ -77,66 +78,63 @@ def course_frames(directory: Path) -> tuple[Any, Any]:
     item_rows: list[dict[str, Any]] = []
     with gradebook(course) as gb:
         students = sorted(s.id for s in gb.students)
-        submitted = {}
+    # Every grade of the class in two queries (nbgrader's objects ask once per value).
+    submitted = read_grades(course, list(sources))
+    released = released_lessons(course, sources, dates, {le for _, le in submitted}, now)
+    for student in students:
         for lesson in sources:
-            try:
-                submissions = gb.assignment_submissions(lesson)
-            except Exception:  # the lesson was never built: no assignment in the gradebook
-                submissions = []
-            for submission in submissions:
-                submitted[(submission.student.id, lesson)] = submission
-        released = released_lessons(course, sources, dates, {le for _, le in submitted}, now)
-        for student in students:
-            for lesson in sources:
-                submission = submitted.get((student, lesson))
-                cells = specs[lesson]
-                auto_max = sum(c.points for c in cells.values() if c.autograded)
-                state = status_of(dates, student, lesson,
-                                  course / "submitted" / student / lesson, now)
-                timing = {"released": lesson in released, "submission": state.describe(),
-                          "submitted_at": _iso(state.submitted), "due": _iso(state.due),
-                          "late_by_hours": (state.late_by.total_seconds() / 3600
-                                            if state.late_by else None),
-                          "late_penalty_percent": state.penalty_percent or None}
-                if submission is None:
-                    # Not handed in is not a zero: the score stays empty.
-                    grade_rows.append({"student": student, "lesson": lesson,
-                                       "status": "not submitted", "score": None,
-                                       "max_score": sum(c.points for c in cells.values()),
-                                       "auto_score": None, "auto_max": auto_max,
-                                       "needs_manual": 0, **timing})
-                    continue
-                grades = [g for nb in submission.notebooks for g in nb.grades]
-                explained = None
-                auto_score, pending = 0.0, 0
-                for grade in grades:
-                    spec = cells.get(grade.name)
-                    entry = logged.get((student, lesson, grade.name))
-                    explanation = entry.explanation if entry else ""
-                    if not explanation and spec is not None and spec.autograded:
-                        if explained is None:
-                            explained = _explanations(course, student, lesson)
-                        explanation = explained.get(grade.name, "")
-                    autograded = spec.autograded if spec else grade.cell.cell_type == "code"
-                    if autograded:
-                        auto_score += float(grade.auto_score or 0.0)
-                    pending += int(bool(grade.needs_manual_grade))
-                    item_rows.append({
-                        "student": student, "lesson": lesson, "item": grade.name,
-                        "task": spec.task if spec else None,
-                        "question": spec.question if spec else None,
-                        "kind": "auto" if autograded else "manual",
-                        "score": float(grade.score), "max_score": float(grade.max_score),
-                        "auto_score": grade.auto_score, "manual_score": grade.manual_score,
-                        "needs_manual_grade": bool(grade.needs_manual_grade),
-                        "event": entry.event if entry else "",
-                        "reason": entry.reason if entry else "", "explanation": explanation})
+            submission = submitted.get((student, lesson))
+            cells = specs[lesson]
+            auto_max = sum(c.points for c in cells.values() if c.autograded)
+            state = status_of(dates, student, lesson,
+                              course / "submitted" / student / lesson, now)
+            timing = {"released": lesson in released, "submission": state.describe(),
+                      "submitted_at": _iso(state.submitted), "due": _iso(state.due),
+                      "late_by_hours": (state.late_by.total_seconds() / 3600
+                                        if state.late_by else None),
+                      "late_penalty_percent": state.penalty_percent or None}
+            if submission is None:
+                # Not handed in is not a zero: the score stays empty.
                 grade_rows.append({"student": student, "lesson": lesson,
-                                   "status": "needs manual grading" if pending else "graded",
-                                   "score": float(submission.score),
-                                   "max_score": float(submission.max_score),
-                                   "auto_score": auto_score, "auto_max": auto_max,
-                                   "needs_manual": pending, **timing})
+                                   "status": "not submitted", "score": None,
+                                   "max_score": sum(c.points for c in cells.values()),
+                                   "auto_score": None, "auto_max": auto_max,
+                                   "needs_manual": 0, **timing})
+                continue
+            order = {grade_id: i for i, grade_id in enumerate(cells)}
+            named = sorted(submission.grades.items(),
+                           key=lambda pair: (order.get(pair[0], len(order)), pair[0]))
+            explained = None
+            auto_score, pending = 0.0, 0
+            for name, grade in named:
+                spec = cells.get(name)
+                entry = logged.get((student, lesson, name))
+                explanation = entry.explanation if entry else ""
+                if not explanation and spec is not None and spec.autograded:
+                    if explained is None:
+                        explained = _explanations(course, student, lesson)
+                    explanation = explained.get(name, "")
+                autograded = spec.autograded if spec else grade.auto_score is not None
+                if autograded:
+                    auto_score += float(grade.auto_score or 0.0)
+                pending += int(grade.needs_manual)
+                item_rows.append({
+                    "student": student, "lesson": lesson, "item": name,
+                    "task": spec.task if spec else None,
+                    "question": spec.question if spec else None,
+                    "kind": "auto" if autograded else "manual",
+                    "score": grade.score, "max_score": grade.max_score,
+                    "auto_score": grade.auto_score, "manual_score": grade.manual_score,
+                    "needs_manual_grade": grade.needs_manual,
+                    "event": entry.event if entry else "",
+                    "reason": entry.reason if entry else "", "explanation": explanation})
+            grade_rows.append({"student": student, "lesson": lesson,
+                               "status": "needs manual grading" if pending else "graded",
+                               "score": sum(g.score for g in submission.grades.values()),
+                               "max_score": sum(g.max_score
+                                                for g in submission.grades.values()),
+                               "auto_score": auto_score, "auto_max": auto_max,
+                               "needs_manual": pending, **timing})
     grades = pd.DataFrame(grade_rows, columns=GRADE_COLUMNS)
     grades[["score", "auto_score"]] = grades[["score", "auto_score"]].astype(float)
     grades["percent"] = (100 * grades["score"] / grades["max_score"].where(
