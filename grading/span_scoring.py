@@ -18,8 +18,8 @@ accepts these defensible variants (each rule below is pinned by a hand-written f
   not require; marking one never lowers the score and leaving it out costs nothing;
 - **out of scope**: key spans with ``role: "ignore"`` (sentences a task does not ask about)
   swallow marks without credit or penalty;
-- **nested items**: where one required key span lies inside another (a hedge inside a longer
-  omission), marking either is enough: the annotator holds one mark per stretch of words.
+- **nested items**: where one key span lies inside another (a hedge inside a longer omission),
+  marking either is enough for the required one: the annotator holds one mark per stretch.
 """
 
 from __future__ import annotations
@@ -226,10 +226,21 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
 
     # 5. Nested key items (a hedge inside a longer omission): the widget holds one mark per
     #    stretch of words, so one of a nested pair suffices; the other neither adds nor costs.
+    #    The marked one may be an accepted-but-not-required item (the causal "as" inside a
+    #    required omission): it still fills the stretch the required item needs.
     nested = {ki for ki in scored if key[ki].required and ki not in matches
-              and any(kj in matches and key[kj].required and ktok[ki] and ktok[kj]
+              and any(kj in matches and ktok[ki] and ktok[kj]
                       and (ktok[ki] <= ktok[kj] or ktok[kj] <= ktok[ki])
                       for kj in scored if kj != ki)}
+
+    # A required item held only by an accepted-but-not-required one inside (or around) it is
+    # filled by that mark: it counts, with that mark's label credit.
+    filled = {ki: kj for ki in nested for kj in scored
+              if kj in matches and not key[kj].required and ktok[ki] and ktok[kj]
+              and (ktok[ki] <= ktok[kj] or ktok[kj] <= ktok[ki])
+              and not any(kk in matches and key[kk].required and ktok[kk]
+                          and (ktok[ki] <= ktok[kk] or ktok[kk] <= ktok[ki])
+                          for kk in scored if kk != ki)}
 
     items: list[ItemResult] = []
     credit = 0.0
@@ -245,6 +256,18 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
         def add(result: ItemResult, _item: KeySpan = item, _answered: str = answered) -> None:
             items.append(replace(result, where=_item.where, answered=_answered))
 
+        if ki in filled:
+            partner = key[filled[ki]]
+            given = [marks[mi].label for mi in matches[filled[ki]].marks]
+            earned = sum(label_credit(g, partner.labels, wrong_label_credit)
+                         for g in given) / len(given)
+            counted += 1
+            credit += earned
+            add(ItemResult(item.id, "right" if earned >= 1.0 else "partly", earned,
+                           f"{quoted}{where}: held by the mark you made inside or around "
+                           "it; one of the two suffices.", item.rationale, item.labels,
+                           " + ".join(dict.fromkeys(given))))
+            continue
         if ki in nested:
             add(ItemResult(item.id, "unscored", 0.0,
                            f"{quoted}{where} lies inside, or around, another item you marked; "
@@ -300,7 +323,8 @@ def score_spans(text: str, marks: Sequence[Mark], key: Sequence[KeySpan], *,
                                     f"{text[mark.start:mark.end]!r} ({mark.label}) is not in the "
                                     "key for this task.", "", (), mark.label,
                                     answered=text[mark.start:mark.end]))
-    required = sum(1 for ki in scored if key[ki].required and ki not in nested)
+    required = sum(1 for ki in scored if key[ki].required
+                   and (ki not in nested or ki in filled))
     notes = (f"{len(ignored)} mark(s) in sentences this task does not ask about were "
              "left out of the score.",) if ignored else ()
     denominator = required + counted

@@ -19,9 +19,10 @@ from sourcewise.widgets import Lesson
 from sourcewise.widgets.annotation_model import AnswerModelError
 from sourcewise.widgets.confidence_model import ConfidenceModel, is_frozen
 
-CLAIMS = ["C15", "C18", "C20"]  # settled true, settled false, not settled
-ANSWER = {"C15": {"p": 80.0, "reason": "Hit and Kubaisa fell in October"},
-          "C18": {"p": 30.0, "reason": "only slowed, says the briefing"},
+# Settled true, settled true, not settled (the record settles none of lesson 5's claims false).
+CLAIMS = ["C06", "C11", "C20"]
+ANSWER = {"C06": {"p": 80.0, "reason": "several outlets describe the same areas"},
+          "C11": {"p": 30.0, "reason": "only the article says so"},
           "C20": {"p": 50.0, "reason": "one side's claim"}}
 
 
@@ -64,9 +65,9 @@ def test_before_the_lock_check_gives_no_score_and_no_outcome(tmp_path: Path) -> 
 
 def test_lock_is_refused_while_a_slider_is_not_set(tmp_path: Path) -> None:
     widget = sliders(tmp_path)
-    from_browser(widget, {"C15": ANSWER["C15"], "C18": {"p": None, "reason": "unsure"}})
+    from_browser(widget, {"C06": ANSWER["C06"], "C11": {"p": None, "reason": "unsure"}})
     press_lock(widget)
-    assert widget.notice.startswith("Not locked") and "C18, C20" in widget.notice
+    assert widget.notice.startswith("Not locked") and "C11, C20" in widget.notice
     assert not is_frozen(saved(tmp_path)) and widget.outcomes == {}
 
 
@@ -76,8 +77,8 @@ def test_locking_saves_the_lock_then_shows_the_record_beside_each_claim(tmp_path
     press_lock(widget)
     assert saved(tmp_path) == {**ANSWER, "frozen": True}
     assert widget.locked
-    assert widget.outcomes["C15"].startswith("Later reporting: true")
-    assert widget.outcomes["C18"].startswith("Later reporting: false")
+    assert widget.outcomes["C06"].startswith("Later reporting: true")
+    assert widget.outcomes["C11"].startswith("Later reporting: true")
     assert "Why" in widget.feedback_html and "not scored yet" not in widget.feedback_html
 
 
@@ -86,12 +87,12 @@ def test_after_the_lock_no_change_reaches_the_answers_file(tmp_path: Path) -> No
     from_browser(widget, ANSWER)
     press_lock(widget)
     # The perfect answer, once the record is known: refused, and the file keeps the old one.
-    from_browser(widget, {"C15": {"p": 100.0, "reason": ""}, "C18": {"p": 0.0, "reason": ""},
+    from_browser(widget, {"C06": {"p": 100.0, "reason": ""}, "C11": {"p": 0.0, "reason": ""},
                           "C20": {"p": 50.0, "reason": ""}})
     assert "Not accepted" in widget.notice and "locked" in widget.notice
     assert saved(tmp_path) == {**ANSWER, "frozen": True}
     with pytest.raises(AnswerModelError, match="locked"):
-        widget.judge("C15", 100)
+        widget.judge("C06", 100)
     again = sliders(tmp_path)  # a rerun (or a restarted kernel) restores the lock
     assert again.locked and again.outcomes and again.value == {**ANSWER, "frozen": True}
 
@@ -103,8 +104,8 @@ def test_the_instructor_grades_the_frozen_answer(tmp_path: Path) -> None:
     press_lock(widget)
     result = score_task("calibration", saved(tmp_path),
                         task_key("weighing.calibration", claims=CLAIMS))
-    # By hand: C15 true at 80 % → Brier 0.04; C18 false at 30 % → 0.09; C20 is not scored.
-    assert result.score == pytest.approx(1 - (0.04 + 0.09) / 2)
+    # By hand: C06 true at 80 % → Brier 0.04; C11 true at 30 % → 0.49; C20 is not scored.
+    assert result.score == pytest.approx(1 - (0.04 + 0.49) / 2)
 
 
 def test_a_lock_that_cannot_be_saved_reveals_nothing(tmp_path: Path,
@@ -115,17 +116,17 @@ def test_a_lock_that_cannot_be_saved_reveals_nothing(tmp_path: Path,
     press_lock(widget)
     assert widget.notice.startswith("Not locked") and not widget.locked
     assert widget.outcomes == {} and not is_frozen(saved(tmp_path))
-    from_browser(widget, {**ANSWER, "C15": {"p": 75.0, "reason": ""}})  # still open to change
-    assert widget.model.judgements["C15"]["p"] == 75.0
+    from_browser(widget, {**ANSWER, "C06": {"p": 75.0, "reason": ""}})  # still open to change
+    assert widget.model.judgements["C06"]["p"] == 75.0
 
 
 def test_first_impressions_show_the_record_when_revealed_and_have_no_lock(tmp_path: Path) -> None:
     widget = sliders(tmp_path, graded=False)
     assert not widget.lockable and not widget.checkable
-    assert widget.reveal() is True and widget.locked and "C15" in widget.outcomes
+    assert widget.reveal() is True and widget.locked and "C06" in widget.outcomes
 
 
 def test_a_saved_lock_from_an_incomplete_answer_is_left_out_not_trusted() -> None:
-    model = ConfidenceModel(("C15", "C18"))
-    problems = model.restore({"C15": {"p": 80.0, "reason": ""}, "frozen": True})
-    assert not model.frozen and problems and "C18" in problems[0]
+    model = ConfidenceModel(("C06", "C11"))
+    problems = model.restore({"C06": {"p": 80.0, "reason": ""}, "frozen": True})
+    assert not model.frozen and problems and "C11" in problems[0]

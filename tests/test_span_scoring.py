@@ -131,8 +131,9 @@ def test_a_perfect_answer_made_through_the_widget_scores_full_marks(task_id: str
 
 
 def test_one_of_a_nested_pair_suffices_and_neither_costs_both() -> None:
-    # S10: the key's long item F39 (labelled omission) holds the causal "as" (F40); the
-    # widget can hold only one of them, so marking either one earns that slot.
+    # S10: the key's long item F39 (labelled omission, required) holds the causal "as" (F40,
+    # accepted but not required); the widget can hold only one of them, so marking either
+    # one earns the required slot.
     key = {"text": task_key("framing.devices")["text"],
            "spans": [s for s in task_key("framing.devices")["spans"] if s["id"] in ("F39",
                                                                                       "F40")]}
@@ -145,4 +146,4 @@ def test_one_of_a_nested_pair_suffices_and_neither_costs_both() -> None:
     assert score_task("spans", {"marks": []}, key).score == 0.0
     statuses = {i.item_id: i.status
                 for i in score_task("spans", {"marks": [as_causal]}, key).items}
-    assert statuses == {"F39": "unscored", "F40": "right"}
+    assert statuses == {"F39": "right", "F40": "unscored"}

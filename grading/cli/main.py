@@ -214,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "lesson, made once); a second push changes nothing.",
                  "sourcewise lms push ./my-course --lti ~/.config/sourcewise/lti.json")
     p.set_defaults(func=commands.lms_push)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--lti", type=Path, default=None,
                    help="the LTI registration file (default ~/.config/sourcewise/lti.json)")
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
@@ -232,13 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
                  "lessons in DIR/grade-on-submit.toml (run by the hub as a managed service).",
                  "sourcewise service run ~/my-course")
     p.set_defaults(func=commands.service_run)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--once", action="store_true",
                    help="grade what is waiting, then exit (instead of watching)")
     p = _command(ssub, "status", "Show the service's queue, what it refused, and its log.",
                  "sourcewise service status ~/my-course")
     p.set_defaults(func=commands.service_status)
-    p.add_argument("dir", type=Path, nargs="?", default=Path("."))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), help=COURSE_HELP)
     p.add_argument("--log", type=int, default=15, help="log lines to show (default 15)")
 
     lite = _command(sub, "lite", "The self-study edition in the browser (JupyterLite, no install).",

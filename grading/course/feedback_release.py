@@ -61,11 +61,15 @@ def release_feedback(course: Path, lessons: Sequence[str] | None = None,
     """Release the pages under ``feedback/`` (of the given lessons and students)."""
     from nbgrader.utils import notebook_hash
 
+    from sourcewise.grading.course.results.feedback_page import SHARED_FOLDER
+
     course = Path(course)
     done = Released()
     outbound: Path | None = None
     for folder in sorted((course / "feedback").glob("*/*")):
         student, lesson = folder.parent.name, folder.name
+        if student == SHARED_FOLDER or not folder.is_dir():
+            continue  # the lessons' shared stylesheet, or a student's summary page
         if (lessons and lesson not in lessons) or (students and student not in students):
             continue
         secret_path = course / "submitted" / student / lesson / SECRET_FILE
