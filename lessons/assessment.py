@@ -20,7 +20,7 @@ from typing import Any
 
 from sourcewise.lessons import LESSONS_DIR
 from sourcewise.lessons.lesson_cells import GradedCell
-from sourcewise.lessons.lesson_keys import BEGIN, END
+from sourcewise.lessons.lesson_keys import BEGIN, END, sorted_json
 from sourcewise.lessons.notebook_json import cell, notebook
 from sourcewise.seeds.forms import ASSESSMENTS, FORMS, form_for
 
@@ -94,18 +94,9 @@ def form_keys(item: Item) -> dict[str, Any]:
     from sourcewise.grading.task_keys import task_key
     from sourcewise.seeds.forms import form_article
 
-    return {form: _sorted(task_key(item.task, form_article(form),
+    return {form: sorted_json(task_key(item.task, form_article(form),
                                    list(item.claims) if item.claims else None))
             for form in FORMS}
-
-
-def _sorted(value: Any) -> Any:
-    """Dicts with sorted keys, recursively, so regenerating a notebook is stable."""
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted(v) for v in value]
-    return value
 
 
 def _meta(assessment: str, name: str, *, grade: bool = False,

@@ -25,7 +25,7 @@ def hidden_block(lesson_id: str, question: str, task_id: str, points: float,
     from sourcewise.grading.task_keys import task, task_key
 
     # A Python literal (repr), so true/false/null in a key cannot break the cell.
-    key = repr(_sorted(task_key(task_id, article_id, claims)))
+    key = repr(sorted_json(task_key(task_id, article_id, claims)))
     return "\n".join([
         BEGIN,
         "from sourcewise.grading import grade_item",
@@ -35,12 +35,12 @@ def hidden_block(lesson_id: str, question: str, task_id: str, points: float,
     ])
 
 
-def _sorted(value: Any) -> Any:
+def sorted_json(value: Any) -> Any:
     """Dicts with sorted keys, recursively, so regenerating a block is stable."""
     if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
+        return {k: sorted_json(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        return [_sorted(v) for v in value]
+        return [sorted_json(v) for v in value]
     return value
 
 
