@@ -16,18 +16,33 @@ from pathlib import Path
 from typing import Any
 
 
+def _new_file_mode() -> int:
+    """The permissions ``open()`` would give a new file (0666 less the umask): ``mkstemp``
+    makes its file 0600, which would hide a feedback page from the student it is for."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read it by setting it (and put it straight back)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_bytes_atomic(path: str | Path, payload: bytes, *, keep_mode: bool = False) -> None:
-    """Replace ``path`` with ``payload`` (``keep_mode``: with the old file's permissions)."""
+    """Replace ``path`` with ``payload`` (``keep_mode``: with the old file's permissions;
+    otherwise those of any new file)."""
     path = Path(path)
-    mode = stat.S_IMODE(path.stat().st_mode) if keep_mode and path.exists() else None
+    mode = (stat.S_IMODE(path.stat().st_mode) if keep_mode and path.exists()
+            else _new_file_mode())
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -189,3 +189,20 @@ def test_a_folder_that_cannot_be_written_gives_a_reason_not_a_crash(tmp_path: Pa
     with pytest.raises(AnswerStoreError, match=r"01-claims\.json could not be written"):
         store.set("q1", {"marks": []})
     assert blocker.read_text() == "a file where the answers folder should be"
+
+
+def test_a_written_file_has_the_permissions_of_any_new_file(tmp_path: Path):
+    """Does the atomic writer give what open() would (0666 less the umask), not mkstemp's
+    0600? A feedback page released through nbgrader's exchange must be readable by its
+    student."""
+    import os
+    import stat
+
+    from sourcewise.grading.atomic_write import write_bytes_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_bytes_atomic(tmp_path / "page.html", b"<p>hi</p>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "page.html").stat().st_mode) == 0o644
