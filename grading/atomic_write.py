@@ -42,7 +42,9 @@ def write_bytes_atomic(path: str | Path, payload: bytes, *, keep_mode: bool = Fa
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        # Best effort: some file systems (the browser edition's /drive) have no permissions.
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -279,7 +279,8 @@ def test_postgres_gradebook_equals_sqlite_with_two_instructors_at_once(course: C
         url = pg.create_database("sourcewise_gradebook")
         pg_course = home(TEACHER) / "pg" / COURSE_ID
         # No students registered up front: both instructors' runs register them on the fly
-        # (as nbgrader does), at the same time.
+        # (as nbgrader does), at the same time; autograde does so only when asked to
+        # (--add-students), else it lists them as not on the roster.
         init_course(pg_course, TEACHER, course.exchange, db_url=url, register=False)
         as_teacher("course", "build", pg_course, course=home(TEACHER))
         for lesson in LESSONS:  # the same submissions, collected again from the exchange
@@ -293,7 +294,7 @@ def test_postgres_gradebook_equals_sqlite_with_two_instructors_at_once(course: C
 
         def grade(user: str, folder: Path, lesson: str) -> None:
             outputs[user] = as_teacher("autograde", folder, "--lesson", lesson, "--jobs", "2",
-                                       course=folder, user=user)
+                                       "--add-students", course=folder, user=user)
 
         workers = [threading.Thread(target=grade, args=(TEACHER, pg_course, LESSONS[0])),
                    threading.Thread(target=grade, args=(CO_TEACHER, co_course, LESSONS[1]))]
