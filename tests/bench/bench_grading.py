@@ -210,8 +210,8 @@ def class_flow(root: Path, students: int, jobs: int, sample: int) -> float:
 
     started = time.perf_counter()
     rows = read_grades(course)
-    print(f"\nevery grade and comment of the class in two SQL queries (what feedback reads; "
-          f"export and report read the same rows through the ORM): "
+    print(f"\nevery grade and comment of the class in two SQL queries (what feedback, export "
+          f"and report read): "
           f"{time.perf_counter() - started:.1f} s for {sum(len(r.grades) for r in rows.values())}"
           " grades")
     return total
