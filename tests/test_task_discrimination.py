@@ -67,8 +67,8 @@ LABEL_TASKS = [pytest.param(*t, marks=CALIBRATION_OPEN) if t[1] == "weighing.cal
 
 
 @pytest.mark.parametrize("lesson,task_id,claims", LABEL_TASKS,
-                         ids=[f"{t[0]}:{t[1]}" if isinstance(t, tuple) else
-                              f"{t.values[0]}:{t.values[1]}" for t in LABEL_TASKS])
+                         ids=[f"{p.values[0]}:{p.values[1]}" if hasattr(p, "values")
+                              else f"{p[0]}:{p[1]}" for p in LABEL_TASKS])
 def test_blanket_answer_scores_well_below_judgement(lesson: str, task_id: str,
                                                     claims: list[str] | None) -> None:
     key = task_key(task_id, claims=claims)
