@@ -112,19 +112,20 @@ def autograde(args: argparse.Namespace) -> int:
     return code
 
 
-def _push(course: Path, registration: Path | None, lessons: list[str] | None) -> int:
+def _push(course: Path, registration: Path | None, lessons: list[str] | None,
+          missing_as_zero: bool = False) -> int:
     from sourcewise.grading.course.lms.ags_client import AgsClient
     from sourcewise.grading.course.lms.lti_keys import load_registration
     from sourcewise.grading.course.lms.push import push_course
 
     report = push_course(course, AgsClient(load_registration(registration, course=course)),
-                         lessons=lessons)
+                         lessons=lessons, missing_as_zero=missing_as_zero)
     print("\n".join(report.lines()))
     return 1 if report.failed else 0
 
 
 def lms_push(args: argparse.Namespace) -> int:
-    return _push(require_course(args.dir), args.lti, args.lesson)
+    return _push(require_course(args.dir), args.lti, args.lesson, args.missing_as_zero)
 
 
 def lms_keygen(args: argparse.Namespace) -> int:

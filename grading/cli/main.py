@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lti", type=Path, default=None,
                    help="the LTI registration file (default ~/.config/sourcewise/lti.json)")
     p.add_argument("--lesson", action="append", help="only this lesson (repeatable)")
+    p.add_argument("--missing-as-zero", action="store_true",
+                   help="post 0 for a lesson not handed in once it is past due (default: "
+                        "post nothing, so the LMS's own missing-work policy applies)")
     p = _command(msub, "keygen", "Make the tool's signing key (mode 600) and print the public "
                  "key to register in the LMS.",
                  "sourcewise lms keygen ~/.config/sourcewise/lti-key.pem")

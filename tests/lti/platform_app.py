@@ -37,6 +37,7 @@ LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 CLIENT_ID = "sourcewise-tool"
 DEPLOYMENT_ID = "deployment-1"
 CONTEXT_ID = "course-ctx-42"
+CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
 
 
 def rsa_pem() -> str:
@@ -133,9 +134,17 @@ class Ags(AssignmentsGradesService):
         item = self.find_lineitem(line_item_id)
         if score.get("userId") not in self.store.members:
             return UpdateScoreStatus.NOTAPPLIED  # a user the course does not have
+        held = self.store.scores.get((line_item_id, score["userId"]))
+        if held and str(score.get("timestamp", "")) <= str(held.get("timestamp", "")):
+            return UpdateScoreStatus.NOTAPPLIED  # AGS: an older score never replaces a newer
         with self.store.lock:
             self.store.score_posts += 1
             self.store.scores[(line_item_id, score["userId"])] = {
+                # Kept as a platform keeps them, not part of an AGS result: the score's time
+                # and the hand-in's (AGS 2.0's submission, Canvas's submission extension).
+                "timestamp": score.get("timestamp"),
+                "submittedAt": (score.get("submission") or {}).get("submittedAt"),
+                "canvas_submission": score.get(CANVAS_SUBMISSION),
                 "id": f"{item['id']}/results/{score['userId']}", "scoreOf": item["id"],
                 "userId": score["userId"], "resultScore": score.get("scoreGiven"),
                 "resultMaximum": score.get("scoreMaximum"), "comment": score.get("comment"),
@@ -145,7 +154,9 @@ class Ags(AssignmentsGradesService):
 
     def get_results(self, line_item_id: str, page: int = 1, limit=None, user_id=None):
         self.find_lineitem(line_item_id)
-        content = [r for (item, user), r in self.store.scores.items()
+        kept = ("timestamp", "submittedAt", "canvas_submission")  # not in an AGS result
+        content = [{k: v for k, v in r.items() if k not in kept}
+                   for (item, user), r in self.store.scores.items()
                    if item == line_item_id and (user_id is None or user == user_id)]
         return {"content": content, "has_next": False, "next": None}
 

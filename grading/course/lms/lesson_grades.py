@@ -3,13 +3,18 @@
 The numbers are the gradebook's, read through ``results.export.course_frames`` (the same rows
 ``grades.csv`` holds); this module only decides what each LMS cell says. A lesson whose
 written answers still wait for a person is left without a grade (a part score would look
-final), and a lesson never handed in is "no grade" unless the instructor asks for 0.
+final), and a lesson never handed in is "no grade" unless the instructor asks for 0. Each grade
+also carries its hand-in's timing from ``due_dates`` (when, how late, the late policy's
+penalty); the score stays the gradebook's, which no late policy changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+from sourcewise.grading.course.due_dates import SubmissionStatus
 
 GRADED, WAITING, MISSING = "graded", "waiting for manual grading", "not submitted"
 
@@ -24,6 +29,16 @@ class LessonGrade:
     score: float
     max_score: float
     needs_manual: int  # written answers not graded yet
+    timing: SubmissionStatus = field(default_factory=lambda: SubmissionStatus("not submitted"))
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.timing.submitted
+
+    @property
+    def overdue(self) -> bool:
+        """Not handed in and past its due date (the report's "missing")."""
+        return self.state == MISSING and self.timing.state == "missing"
 
 
 @dataclass
@@ -38,9 +53,11 @@ class CourseGrades:
 
 def course_grades(course: Path) -> CourseGrades:
     """The gradebook's lesson grades (registered students × every lesson of the course)."""
+    from sourcewise.grading.course.due_dates import read_due_dates, status_of
     from sourcewise.grading.course.results.export import course_frames
 
     frame, _ = course_frames(course)
+    dates = read_due_dates(course)
     lessons = list(dict.fromkeys(frame["lesson"]))
     result = CourseGrades(lessons, {}, sorted(set(frame["student"])))
     for row in frame.itertuples(index=False):
@@ -48,7 +65,9 @@ def course_grades(course: Path) -> CourseGrades:
                  else WAITING if int(row.needs_manual) else GRADED)
         result.grades[(row.student, row.lesson)] = LessonGrade(
             row.student, row.lesson, state, float(row.score), float(row.max_score),
-            int(row.needs_manual))
+            int(row.needs_manual),
+            status_of(dates, row.student, row.lesson,
+                      Path(course) / "submitted" / row.student / row.lesson))
         result.maxima[row.lesson] = max(result.maxima.get(row.lesson, 0.0), float(row.max_score))
     return result
 
