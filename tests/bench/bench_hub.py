@@ -46,28 +46,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
 
 from hub_driver import (
     COURSE_ID,
-    INSTRUCTOR_ENV,
-    INSTRUCTOR_GROUP,
     Hub,
     Postgres,
     UserClient,
-    ensure_group,
-    ensure_user,
-    exchange_config,
     home,
-    instructor_env,
     log,
-    make_exchange,
+    make_people,
     memory_mb,
     missing,
     remove_user,
-    run_as,
     run_lesson,
     student_env,
 )
+from submit_driver import make_course
 
 TEACHER = "swbteacher"
-WHEEL = "sourcewise-0.1.0+course-py3-none-any.whl"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -168,23 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     base.chmod(0o755)
     hub = None
     try:
-        ensure_group(INSTRUCTOR_GROUP)
-        ensure_user(TEACHER, groups=[INSTRUCTOR_GROUP])
-        for student in students:
-            ensure_user(student)
-        instructor_env(INSTRUCTOR_GROUP)
-        exchange = make_exchange(base)
+        exchange = make_people(base, [TEACHER], students)
         course = home(TEACHER) / COURSE_ID
-        sourcewise = INSTRUCTOR_ENV / "bin" / "sourcewise"
-        run_as(TEACHER, [sourcewise, "course", "init", course])
-        config = course / "nbgrader_config.py"
-        run_as(TEACHER, ["/usr/bin/python3", "-c",
-                         "import sys; open(sys.argv[1], 'a').write(sys.argv[2])", config,
-                         "\n" + exchange_config(exchange, hub_auth=False)])
-        run_as(TEACHER, [sourcewise, "course", "build", course])
-        env = student_env(course / "student-package" / WHEEL)
-        run_as(TEACHER, [INSTRUCTOR_ENV / "bin" / "nbgrader", "release_assignment", args.lesson],
-               cwd=course)
+        env = student_env(make_course(TEACHER, course, exchange, [], [args.lesson],
+                                      grade_on_submit=False))
         hub = Hub(base, students, [TEACHER], env, exchange).start()
         for student in students:
             hub.user_token(student)
@@ -274,19 +254,14 @@ def report(results: list[Any], wall: float, lesson: str) -> None:
 
 def grade_on_submit(submissions: int, count: int, lesson: str, keep: bool) -> int:
     """``--grade-on-submit N``: Submit -> feedback listed, over N submissions in turn."""
-    from submit_driver import make_course, prepare, service_config, submit_and_wait
+    from submit_driver import prepare, service_config, submit_and_wait
 
     students = [f"swq{i:02d}" for i in range(1, max(1, count) + 1)]
     base = Path(tempfile.mkdtemp(prefix="sourcewise-gos-bench-"))
     base.chmod(0o755)
     hub = None
     try:
-        ensure_group(INSTRUCTOR_GROUP)
-        ensure_user(TEACHER, groups=[INSTRUCTOR_GROUP])
-        for student in students:
-            ensure_user(student)
-        instructor_env(INSTRUCTOR_GROUP)
-        exchange = make_exchange(base)
+        exchange = make_people(base, [TEACHER], students)
         course = home(TEACHER) / COURSE_ID
         env = student_env(make_course(TEACHER, course, exchange, students, [lesson]))
         hub = Hub(base, students, [TEACHER], env, exchange,

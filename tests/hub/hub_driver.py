@@ -219,9 +219,10 @@ def student_env(wheel: Path) -> Path:
     return env
 
 
-def instructor_env(group: str) -> Path:
+def instructor_env(group: str, extras: Sequence[str] = ()) -> Path:
     """The instructors' venv: the full package (with the key) installed from this checkout,
-    plus JupyterHub and psycopg; only members of ``group`` can read it."""
+    plus JupyterHub and psycopg, and the requirements of ``extras`` (e.g. ``lti``, as an
+    instructor installs ``sourcewise[lti]``); only members of ``group`` can read it."""
     reqs = [f"jupyterhub=={_jupyterhub_version()}", f"psycopg[binary]=={_psycopg_version()}"]
     import tomllib
 
@@ -230,8 +231,28 @@ def instructor_env(group: str) -> Path:
     # This checkout's current code, not an editable link (which would point students at it).
     subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--quiet",
                     "--force-reinstall", "--no-deps", str(ROOT)], check=True)
+    optional = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get(
+        "optional-dependencies", {})
+    more = [req for extra in extras for req in optional[extra]]
+    if more:  # on top, so the shared base environment is not rebuilt for them
+        subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--quiet", *more],
+                       check=True)
     _share(env, group)
     return env
+
+
+def make_people(base: Path, instructors: Sequence[str], students: Sequence[str],
+                extras: Sequence[str] = ()) -> Path:
+    """The system users (instructors in the instructors' group), the instructors'
+    environment (with ``extras``) and the shared exchange under ``base``; returns the
+    exchange."""
+    ensure_group(INSTRUCTOR_GROUP)
+    for user in instructors:
+        ensure_user(user, groups=[INSTRUCTOR_GROUP])
+    for user in students:
+        ensure_user(user)
+    instructor_env(INSTRUCTOR_GROUP, extras)
+    return make_exchange(base)
 
 
 # -- nbgrader's exchange and configs ------------------------------------------------------------
@@ -285,11 +306,7 @@ c.JupyterHub.db_url = "sqlite:///{state}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{state}/jupyterhub_cookie_secret"
 c.JupyterHub.cleanup_servers = True
 
-# One shared password for the class (JupyterHub >= 5.1); on a real hub use PAM, LTI or OAuth.
-c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = {password!r}
-c.Authenticator.allowed_users = {users!r}
-c.Authenticator.admin_users = {admins!r}
+{authenticator}
 
 # Each user's server runs as that system user, from the students' environment (no key).
 c.JupyterHub.spawner_class = "localprocess"
@@ -303,7 +320,8 @@ c.Spawner.start_timeout = 300  # a loaded CI machine starts servers slowly
 c.Spawner.http_timeout = 300
 c.Spawner.mem_limit = "1G"  # LocalProcessSpawner only reports it; Kubernetes enforces it
 
-# nbgrader's groups: a student of course X is in nbgrader-X, its instructors in formgrade-X.
+# nbgrader's groups: a student of course X is in nbgrader-X, its instructors in formgrade-X
+# (set here for the password login; an LTI login sets them from the LMS's course roles).
 c.JupyterHub.load_groups = {groups!r}
 c.JupyterHub.load_roles = [
     # nbgrader's JupyterHubAuthPlugin reads the user's groups with the server's token.
@@ -314,6 +332,35 @@ c.JupyterHub.load_roles = [
 ]
 c.JupyterHub.services = [{{"name": "test-driver", "api_token": {admin_token!r}}}]
 '''
+
+SHARED_PASSWORD = """\
+# One shared password for the class (JupyterHub >= 5.1); on a real hub use PAM, LTI or OAuth.
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = {password!r}
+c.Authenticator.allowed_users = {users!r}
+"""
+
+LTI13 = """\
+# Login from the LMS (LTI 1.3, grading/course/DEPLOY.md section 7): the hub name is the
+# platform's stable user id, the course roles put the user in nbgrader's groups.
+c.JupyterHub.authenticator_class = (
+    "sourcewise.grading.course.lms.hub_lti.SourcewiseLTI13Authenticator")
+c.SourcewiseLTI13Authenticator.issuer = {issuer!r}
+c.SourcewiseLTI13Authenticator.client_id = [{client_id!r}]
+c.SourcewiseLTI13Authenticator.authorize_url = {issuer!r} + "/auth"
+c.SourcewiseLTI13Authenticator.jwks_endpoint = {issuer!r} + "/jwks"
+c.SourcewiseLTI13Authenticator.uri_scheme = "http"  # the test hub has no TLS
+c.SourcewiseLTI13Authenticator.course_id = {course_id!r}
+c.SourcewiseLTI13Authenticator.context_id = {context_id!r}
+c.Authenticator.manage_groups = True
+c.Authenticator.allow_all = True  # whoever the LMS launches with a course role
+"""
+
+
+def lti13_login(issuer: str, client_id: str, context_id: str) -> str:
+    """The authenticator lines of a hub that students launch from an LTI 1.3 platform."""
+    return LTI13.format(issuer=issuer, client_id=client_id, context_id=context_id,
+                        course_id=COURSE_ID)
 
 
 @dataclass
@@ -330,6 +377,7 @@ class Hub:
     process: subprocess.Popen[bytes] | None = None
     tokens: dict[str, str] = field(default_factory=dict)
     extra_config: str = ""  # more lines of jupyterhub_config.py (e.g. a managed service)
+    authenticator: str = ""  # its lines (lti13_login); default: the shared password
 
     @property
     def url(self) -> str:
@@ -343,12 +391,14 @@ class Hub:
         config_dir = student_config_dir(self.base, self.exchange)
         return HUB_CONFIG.format(
             port=self.port, hub_port=free_port(), proxy_api_port=free_port(), chp=str(CHP),
-            proxy_token=secrets.token_hex(16), state=self.state, password=PASSWORD,
-            users=set(self.students + self.instructors), admins=set(),
+            proxy_token=secrets.token_hex(16), state=self.state,
+            authenticator=self.authenticator or SHARED_PASSWORD.format(
+                password=PASSWORD, users=set(self.students + self.instructors)),
             singleuser=str(self.env / "bin" / "jupyterhub-singleuser"),
             student_path=f"{self.env / 'bin'}:{SYSTEM_PATH}", config_path=str(config_dir),
-            groups={f"nbgrader-{COURSE_ID}": {"users": self.students},
-                    f"formgrade-{COURSE_ID}": {"users": self.instructors}},
+            groups={} if self.authenticator else {
+                f"nbgrader-{COURSE_ID}": {"users": self.students},
+                f"formgrade-{COURSE_ID}": {"users": self.instructors}},
             admin_token=self.admin_token) + self.extra_config
 
     def start(self, timeout: float = 180) -> Hub:

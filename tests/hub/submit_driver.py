@@ -37,17 +37,20 @@ def write_as(user: str, path: Path, text: str, *, append: bool = False) -> None:
 
 
 def make_course(teacher: str, course: Path, exchange: Path, students: list[str],
-                lessons: list[str]) -> Path:
-    """Init and build a course as ``teacher``, switch ``lessons`` on for grading on submit and
-    release them to the exchange; returns the course-edition wheel for the students."""
+                lessons: list[str], *, grade_on_submit: bool = True) -> Path:
+    """Init and build a course as ``teacher`` (``students`` on its roster), switch ``lessons``
+    on for grading on submit (unless told not to) and release them to the exchange; returns
+    the course-edition wheel for the students."""
     sourcewise = INSTRUCTOR_ENV / "bin" / "sourcewise"
-    run_as(teacher, [sourcewise, "course", "init", course, "--students", *students])
+    roster = ["--students", *students] if students else []
+    run_as(teacher, [sourcewise, "course", "init", course, *roster])
     write_as(teacher, course / "nbgrader_config.py",
              "\n# On the hub: the shared exchange.\n" + exchange_config(exchange, hub_auth=False),
              append=True)
-    write_as(teacher, course / "grade-on-submit.toml",
-             "# Lessons that `sourcewise service run` grades the moment a student submits.\n"
-             f"lessons = {json.dumps(lessons)}\n")
+    if grade_on_submit:
+        write_as(teacher, course / "grade-on-submit.toml",
+                 "# Lessons that `sourcewise service run` grades the moment a student "
+                 f"submits.\nlessons = {json.dumps(lessons)}\n")
     run_as(teacher, [sourcewise, "course", "build", course])
     for lesson in lessons:
         run_as(teacher, [INSTRUCTOR_ENV / "bin" / "nbgrader", "release_assignment", lesson],

@@ -29,3 +29,23 @@ def _ignored() -> list[str]:
 
 
 collect_ignore_glob = _ignored()
+
+
+@pytest.fixture(scope="session")
+def lti_hub():
+    """tests/hub's real JupyterHub with the LTI 1.3 login, a platform, a course (root only:
+    system users); one for the whole session, since its environments take minutes."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hub"))
+    from hub_driver import missing as hub_missing
+
+    reason = hub_missing()
+    if reason is not None:
+        if os.environ.get(REQUIRE_VARIABLE) == "1" or os.environ.get("CI") == "true":
+            pytest.fail(f"LTI hub tests cannot run: {reason}", pytrace=False)
+        pytest.skip(f"LTI hub tests skipped: {reason}")
+    from lti_hub import start_lti_hub
+
+    yield from start_lti_hub()

@@ -49,6 +49,8 @@ class CourseGrades:
     maxima: dict[str, float]
     students: list[str]
     grades: dict[tuple[str, str], LessonGrade] = field(default_factory=dict)
+    # given out through the exchange, handed in by someone, or past due (as the report says)
+    released: set[str] = field(default_factory=set)
 
 
 def course_grades(course: Path) -> CourseGrades:
@@ -68,6 +70,8 @@ def course_grades(course: Path) -> CourseGrades:
             int(row.needs_manual),
             status_of(dates, row.student, row.lesson,
                       Path(course) / "submitted" / row.student / row.lesson))
+        if row.released:
+            result.released.add(row.lesson)
         result.maxima[row.lesson] = max(result.maxima.get(row.lesson, 0.0), float(row.max_score))
     return result
 

@@ -1,8 +1,9 @@
 """``sourcewise lms push DIR``: each lesson's gradebook score to the LMS through LTI AGS.
 
-One line item per lesson, found by its ``resourceId`` (the lesson) and tag, created only the
-first time. A student's score goes with its maximum, a comment that says where the feedback
-is, and the progress: ``Completed``/``FullyGraded`` when graded, ``Submitted``/
+One line item per lesson given out (released through the exchange, handed in by someone, or
+past due), found by its ``resourceId`` (the lesson) and tag, created only the first time. A
+student's score goes with its maximum, a comment that says where the feedback is, and the
+progress: ``Completed``/``FullyGraded`` when graded, ``Submitted``/
 ``PendingManual`` (and no score yet, as in the import files) while a written answer waits.
 What the platform already holds is read back first and an equal result is not posted again,
 so a second push changes nothing. The gradebook is only read, whatever the platform does.
@@ -51,10 +52,14 @@ class PushReport:
     zeroed: list[tuple[str, str]] = field(default_factory=list)  # missing, posted 0 on request
     created: list[str] = field(default_factory=list)  # lessons whose line item was made now
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # student, lesson, why
+    unreleased: list[str] = field(default_factory=list)  # lessons left out: not given out yet
 
     def lines(self) -> list[str]:
         out = [f"posted {len(self.posted)} result(s), {len(self.unchanged)} already up to "
                f"date; {len(self.created)} line item(s) created"]
+        if self.unreleased:
+            out.append("  not given out yet (no line item; --lesson to push one anyway): "
+                       + ", ".join(self.unreleased))
         if self.waiting:
             out.append("  waiting for manual grading (posted as PendingManual, no score yet): "
                        + ", ".join(f"{s} ({lesson})" for s, lesson in self.waiting))
@@ -158,7 +163,12 @@ def push_course(course: Path, client: AgsClient, *, lessons: list[str] | None = 
     a lesson not handed in and past due is posted as 0; one not yet due never is)."""
     grades = course_grades(course)
     report = PushReport()
-    chosen = [lesson for lesson in grades.lessons if not lessons or lesson in lessons]
+    # A lesson not given out yet gets no line item (it would be an empty LMS assignment),
+    # unless the instructor names it.
+    chosen = [lesson for lesson in grades.lessons
+              if (lesson in lessons if lessons else lesson in grades.released)]
+    if not lessons:
+        report.unreleased = [lesson for lesson in grades.lessons if lesson not in chosen]
     try:
         items = client.line_items()
     except AgsError as err:
