@@ -70,9 +70,9 @@ def test_self_study_runs_the_learners_form_and_scores_it(work: Path):
     assert "A constructed teaching text" in outputs[0]
     joined = "\n".join(outputs)
     # Every part scored against form A's key (perfect answers: nothing missed or wrong).
-    assert "Mark each claim: who stands behind it, and is it confirmed?: 5 right, 0 missed" \
+    assert "Mark each claim: who stands behind it, and is it confirmed?: 3 right, 0 missed" \
         in joined
-    assert "Say how likely each claim is to be true: 3 right, 0 missed, 0 wrong" in joined
+    assert "Say how likely each claim is to be true: 1 right, 0 missed, 0 wrong" in joined
     assert "could not run" not in joined
 
 
