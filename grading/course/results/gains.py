@@ -49,13 +49,20 @@ class StudentGain:
 
 def student_gain(student: str, pre: float | None, post: float | None, maximum: float,
                  pre_skills: Mapping[str, float] | None = None,
-                 post_skills: Mapping[str, float] | None = None) -> StudentGain:
-    """A student's gain; ``pre``/``post`` None when that test was not submitted."""
+                 post_skills: Mapping[str, float] | None = None, *,
+                 refused: Mapping[str, str] | None = None) -> StudentGain:
+    """A student's gain; ``pre``/``post`` None when that test was not submitted.
+
+    ``refused``: ``{"pre"|"post": why}`` for a test handed in but not counted (answered on
+    the other form); it is left empty like a missing test, with that reason.
+    """
     pre_form, post_form = form_order(student)
+    refused = refused or {}
+    pre, post = (None if "pre" in refused else pre), (None if "post" in refused else post)
     missing = [name for name, value in (("pre-test", pre), ("post-test", post)) if value is None]
     if missing:
-        return StudentGain(student, pre_form, post_form, pre, post, maximum, None, None,
-                           f"no {' and no '.join(missing)} submitted",
+        why = "; ".join(refused.values()) or f"no {' and no '.join(missing)} submitted"
+        return StudentGain(student, pre_form, post_form, pre, post, maximum, None, None, why,
                            dict(pre_skills or {}), dict(post_skills or {}))
     assert pre is not None and post is not None
     g, why = normalised_gain(pre, post, maximum)
