@@ -149,13 +149,23 @@ def assessment_notebook(assessment: str) -> dict[str, Any]:
                                 "forms": sorted(FORMS.values()), "skill": item.skill}
         if item.claims or item.shows:
             spec["claims"] = list(item.claims or item.shows)
+        if item.claims:  # the key is narrowed to these (the summary cell scores with it)
+            spec["key_claims"] = list(item.claims)
         meta = {**_meta(assessment, item.name, grade=True, points=item.points),
                 "sourcewise": spec}
         add("code", _graded_source(assessment, item), meta)
     add("markdown", "## Done\n\nHand it in. After both checks, your summary page shows what "
-        "changed.", _meta(assessment, "summary"))
+        "changed (the cell below).", _meta(assessment, "summary"))
+    # Optional, after the check: left out of the time estimate like any extension.
+    add("code", "# After both checks: your skills summary (also saved as skills-summary.html).\n"
+        "from sourcewise.widgets.skills_summary import show_summary\n"
+        "show_summary()", {**_meta(assessment, "summary-page"),
+                           "sourcewise": {"extension": True}})
     nb = notebook(cells)
-    nb["metadata"]["sourcewise"] = {"assessment": assessment}
+    skills = json.loads((LESSONS_DIR / "skills.json").read_text(encoding="utf-8"))["skills"]
+    # Pairs, not an object: notebook writers sort keys, and the skills' order is documented.
+    nb["metadata"]["sourcewise"] = {"assessment": assessment,
+                                    "skills": [[s, text] for s, text in skills.items()]}
     return nb
 
 

@@ -88,6 +88,12 @@ def test_self_learner_summary_shows_the_gain(work: Path, monkeypatch: pytest.Mon
     page = write_self_summary(work).read_text(encoding="utf-8")
     assert "You went from 16 to 16 of 16 points" in page
     assert "full marks before the lessons" in page
+    # The notebooks' summary cell (also the browser edition's) makes the very same page.
+    from sourcewise.widgets.skills_summary import write_summary
+
+    assert write_summary(work).read_text(encoding="utf-8") == page
+    outputs = _run(work / "post.ipynb", {"SOURCEWISE_STUDENT": learner})
+    assert "Saved as skills-summary.html beside this notebook" in outputs[-1]
     (work / "answers" / "post.json").unlink()
     page = write_self_summary(work).read_text(encoding="utf-8")
     assert "Once you have taken the second check" in page
