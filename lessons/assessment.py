@@ -44,43 +44,37 @@ class Item:
 # forms' keys against it). Claim ids mean the same role on both forms.
 ITEMS = (
     Item("claims", "claims", "claims.check", 4, "claims"),
-    Item("links", "sources", "sources.links", 2, "sourcing", ("C02", "C03")),
-    Item("ratings", "sources", "sources.ratings", 2, "sourcing"),
+    Item("links", "sources", "sources.links", 1, "sourcing", ("C03",)),
+    Item("ratings", "sources", "sources.ratings", 3, "sourcing"),
     Item("framing", "framing", "framing.all", 3, "framing"),
-    Item("records", "records", "corroboration.search", 3, "corroboration",
-         shows=("C03", "C04")),
+    Item("records", "records", "corroboration.search", 3, "corroboration", shows=("C01",)),
     Item("confidence", "confidence", "weighing.calibration", 2, "calibration",
-         shows=("C02", "C03", "C04")),
+         shows=("C02",)),
 )
 WIDGETS = {
     "claims": 'lesson.annotator(\n    "claims", task="claims.check",\n    prompt="Mark each '
-              'claim, then say who stands behind it and what the text says about its '
-              'confirmation.",\n)',
-    "sources": 'lesson.source_linker(\n    "sources", ["C02", "C03"], task="sources.links",'
-               '\n    prompt="For each claim, choose the source it rests on; then rate each '
-               'source.",\n)',
+              'claim and label it.",\n)',
+    "sources": 'lesson.source_linker(\n    "sources", ["C03"], task="sources.links",'
+               '\n    prompt="Choose the source of the claim; rate each source.",\n)',
     "framing": 'lesson.annotator(\n    "framing", task="framing.all",\n    prompt="Choose a label,'
-               ' then mark the words that carry that framing device.",\n)',
-    "records": 'lesson.search(\n    "records", ["C03", "C04"], task="corroboration.search",'
-               '\n    prompt="Search the records, open what you find, then record what you '
-               'found.",\n)',
+               ' then mark the words.",\n)',
+    "records": 'lesson.search(\n    "records", ["C01"], task="corroboration.search",'
+               '\n    prompt="Search the records, then record what you found.",\n)',
     "confidence": 'lesson.confidence(\n    "confidence", claim_ids, '
-                  'task="weighing.calibration",\n    prompt="How likely is each claim to be '
-                  'true, as the text states it?",\n)',
+                  'task="weighing.calibration",\n    prompt="How likely is this claim to be '
+                  'true?",\n)',
 }
 PARTS = {
-    "claims": "## Part 1 · Claims (4 points)\n\nMark each checkable **claim** and label it: "
-              "*own voice* or *attributed*, and *unverified*, *explicitly unconfirmed* or "
-              "*verified*.",
-    "sources": "## Part 2 · Sources (4 points)\n\nChoose the source each claim rests on; then "
-               "rate each source: how **close** was it, is it **named**?",
-    "framing": "## Part 3 · Framing (3 points)\n\nMark the words that steer the reader.",
-    "records": "## Part 4 · Corroboration (3 points)\n\nFind the original report (outlet, "
-               "author, date) and, for two claims, a record that confirms it **independently** "
-               "(a copy is not a second source).",
-    "confidence": "## Part 5 · Confidence (2 points)\n\nHow likely is each claim to be true? "
-                  "Then lock your answers to see what happened in this constructed story.",
+    "claims": "## 1 · Claims (4 points)\n\nMark each checkable claim and label it.",
+    "sources": "## 2 · Sources (4 points)\n\nLink the claim to its source; rate each source.",
+    "framing": "## 3 · Framing (3 points)\n\nMark the words that steer the reader.",
+    "records": "## 4 · Corroboration (3 points)\n\nTrace the original; find an independent record "
+               "for the claim.",
+    "confidence": "## 5 · Confidence (2 points)\n\nHow likely is the claim to be true?",
 }
+# What tests/bench/lesson_times.py estimates for the forms (12.6-12.8 min; a test keeps the
+# page in step with the model).
+MINUTES = "12–13"
 TITLES = {"pre": "Skills check · before the lessons", "post": "Skills check · after the lessons"}
 
 
@@ -132,36 +126,46 @@ def assessment_notebook(assessment: str) -> dict[str, Any]:
     def add(kind: str, text: str, metadata: Mapping[str, Any] | None = None) -> None:
         cells.append(cell(kind, text, f"{assessment}-{len(cells):02d}", metadata))
 
-    add("markdown", f"# {TITLES[assessment]}\n\n**Total: {total:g} points** · **About 20 "
-        "minutes**\n\n> **A constructed teaching text.** The text and its records are about "
-        "fictional events, people and outlets; nobody real is quoted. Forms A and B are of equal "
-        "difficulty: you take one "
-        + ("now, the other after the lessons." if assessment == "pre" else
-           "now, having taken the other before the lessons."),
+    add("markdown", f"# {TITLES[assessment]}\n\n**{total:g} points** · **About {MINUTES} "
+        "minutes**\n\n> **A constructed teaching text** about fictional events. One of two "
+        "equally hard forms: " + ("the other comes after the lessons." if assessment == "pre"
+                                  else "you took the other before the lessons."),
         _meta(assessment, "header"))
-    add("code", "# Run this cell first (Shift+Enter): it opens your form of the check.\n"
-        "from sourcewise.widgets.assessment import assessment_lesson\n"
-        f"lesson = assessment_lesson({assessment!r})", _meta(assessment, "setup"))
+    # The first widget cell also opens the student's form: one cell fewer to run.
+    setup = ("# Run this cell first (Shift+Enter): it opens your form of the check.\n"
+             "from sourcewise.widgets.assessment import assessment_lesson\n"
+             f"lesson = assessment_lesson({assessment!r})\n")
     shown: set[str] = set()
     for item in ITEMS:
         if item.question not in shown:
+            first = not shown
             shown.add(item.question)
             add("markdown", PARTS[item.question], _meta(assessment, f"task-{item.question}"))
-            ids = 'claim_ids = ["C02", "C03", "C04"]\n' if item.question == "confidence" else ""
-            add("code", f"{ids}{item.question}_widget = {WIDGETS[item.question]}\n"
-                f"{item.question}_widget", _meta(assessment, f"widget-{item.question}"))
+            ids = 'claim_ids = ["C02"]\n' if item.question == "confidence" else ""
+            add("code", f"{setup if first else ''}{ids}{item.question}_widget = "
+                f"{WIDGETS[item.question]}\n{item.question}_widget",
+                _meta(assessment, f"widget-{item.question}"))
         spec: dict[str, Any] = {"task": item.task, "question": item.question,
                                 "forms": sorted(FORMS.values()), "skill": item.skill}
         if item.claims or item.shows:
             spec["claims"] = list(item.claims or item.shows)
+        if item.claims:  # the key is narrowed to these (the summary cell scores with it)
+            spec["key_claims"] = list(item.claims)
         meta = {**_meta(assessment, item.name, grade=True, points=item.points),
                 "sourcewise": spec}
         add("code", _graded_source(assessment, item), meta)
-    add("markdown", "## Done\n\nHand it in as usual (in self-study, the graded cells show your "
-        "score). After both checks, your summary page shows what changed.",
-        _meta(assessment, "summary"))
+    add("markdown", "## Done\n\nHand it in. After both checks, your summary page shows what "
+        "changed (the cell below).", _meta(assessment, "summary"))
+    # Optional, after the check: left out of the time estimate like any extension.
+    add("code", "# After both checks: your skills summary (also saved as skills-summary.html).\n"
+        "from sourcewise.widgets.skills_summary import show_summary\n"
+        "show_summary()", {**_meta(assessment, "summary-page"),
+                           "sourcewise": {"extension": True}})
     nb = notebook(cells)
-    nb["metadata"]["sourcewise"] = {"assessment": assessment}
+    skills = json.loads((LESSONS_DIR / "skills.json").read_text(encoding="utf-8"))["skills"]
+    # Pairs, not an object: notebook writers sort keys, and the skills' order is documented.
+    nb["metadata"]["sourcewise"] = {"assessment": assessment,
+                                    "skills": [[s, text] for s, text in skills.items()]}
     return nb
 
 

@@ -18,6 +18,7 @@ import pytest
 from sourcewise.grading.course.autograde.run import autograde_course
 from sourcewise.grading.course.course_folder import build_course, init_course
 from sourcewise.grading.course.results.export import export_course
+from sourcewise.grading.course.results.feedback import feedback_course
 from sourcewise.grading.course.results.report import report_course
 from sourcewise.grading.demo.simulated_class import SimulatedStudent, write_submission
 from sourcewise.lessons.assessment import assessment_paths, form_cells
@@ -31,11 +32,18 @@ SITE = sysconfig.get_paths()["purelib"]
 PLAN = {"carol": ("perfect", "perfect"), "alice": ("empty", "perfect"),
         "erin": ("perfect", None)}
 QUALITY = {"perfect": 1.0, "empty": 0.0}
+# Handed in on the wrong form: hugo's pre-test is A (he saved answers for B); kim's post-test
+# is B, but the answers file under post is her form-A pre-test's.
+WRONG = {("hugo", "pre"): "B", ("kim", "post"): "A"}
 
 
-def _submit(course: Path, student: str, test: str, quality: float) -> None:
-    cells = form_cells(graded_cells(course / "source" / test / f"{test}.ipynb"), student, test)
-    form = form_article(form_for(student, test))
+def _submit(course: Path, student: str, test: str, quality: float, form: str | None = None
+            ) -> None:
+    """A submission made with the widgets on ``form`` (default: the student's own)."""
+    form = form or form_for(student, test)
+    taker = next(s for s in ("carol", "alice") if form_for(s, test) == form)
+    cells = form_cells(graded_cells(course / "source" / test / f"{test}.ipynb"), taker, test)
+    form = form_article(form)
     write_submission(course / "release" / test / f"{test}.ipynb",
                      course / "submitted" / student / test, SimulatedStudent(student, quality),
                      cells, fingerprint=load_article(form).fingerprint)
@@ -44,13 +52,18 @@ def _submit(course: Path, student: str, test: str, quality: float) -> None:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("skills") / "course"
-    assert init_course(folder, list(PLAN), lessons=assessment_paths()) == 0
+    assert init_course(folder, [*PLAN, "hugo", "kim"], lessons=assessment_paths()) == 0
     assert build_course(folder) == 0
     for student, (pre, post) in PLAN.items():
         _submit(folder, student, "pre", QUALITY[pre])
         if post is not None:
             _submit(folder, student, "post", QUALITY[post])
+    for student in ("hugo", "kim"):
+        for test in ("pre", "post"):
+            _submit(folder, student, test, 1.0, WRONG.get((student, test)))
     autograde_course(folder, force=True, progress=False)
+    assert feedback_course(folder, ["pre", "post"], students=["hugo", "kim"],
+                           progress=False) == 0
     assert export_course(folder) == 0
     assert report_course(folder) == 0
     return folder
@@ -99,6 +112,45 @@ def test_each_student_is_graded_on_the_form_of_their_id(course: Path):
     write_submission(course / "release" / "pre" / "pre.ipynb", folder,
                      SimulatedStudent("dan", 1.0), form_cells(cells, "dan", "pre"))
     assert sum(points for points, _ in grader.task_scores("dan").values()) == 16.0
+
+
+def test_answers_on_the_wrong_form_are_refused_with_a_clear_reason(course: Path):
+    """Perfect answers on the other form: not scored against either key, not a gain of 16."""
+    assert (form_for("hugo", "pre"), form_for("kim", "post")) == ("A", "B")
+    page = (course / "feedback" / "hugo" / "pre" / "pre.html").read_text(encoding="utf-8")
+    assert "were made on form B of the skills check, but hugo&#39;s pre-test is form A" in \
+        page.replace("'", "&#39;")
+    assert "counts as not taken" in page
+    kim = (course / "feedback" / "kim" / "post" / "post.html").read_text(encoding="utf-8")
+    assert "were made on form A of the skills check" in kim and "post-test is form B" in kim
+    # Her pre-test, on her own form, is scored as usual.
+    ok = (course / "feedback" / "kim" / "pre" / "pre.html").read_text(encoding="utf-8")
+    assert "Wrong form" not in ok
+    rows = _rows(course / "exports" / "gains.csv")
+    assert rows["hugo"]["pre_score"] == "" and rows["hugo"]["gain"] == ""
+    assert rows["hugo"]["reason"] == "pre-test answered on form B, not the student's form A"
+    assert float(rows["kim"]["pre_score"]) == 16.0 and rows["kim"]["post_score"] == ""
+    assert rows["kim"]["reason"] == "post-test answered on form A, not the student's form B"
+    log = [json.loads(line) for line in
+           (course / "grading-log.jsonl").read_text(encoding="utf-8").splitlines()]
+    hugo = [e for e in log if (e["student"], e["lesson"]) == ("hugo", "pre") and e["item"]]
+    assert hugo and all(e["event"] == "zeroed" and "made on form B" in e["reason"]
+                        for e in hugo)
+
+
+def test_wrong_form_answers_saved_without_a_fingerprint_are_recognised(course: Path):
+    """An older answers file without the text's fingerprint: the form's source and record ids
+    give it away."""
+    from sourcewise.grading.course.autograde.from_answers import LessonGrader
+
+    cells = graded_cells(course / "source" / "pre" / "pre.ipynb")
+    folder = course / "submitted" / "judy" / "pre"  # judy: form B first
+    write_submission(course / "release" / "pre" / "pre.ipynb", folder,
+                     SimulatedStudent("judy", 1.0), form_cells(cells, "carol", "pre"))
+    scores = LessonGrader(course, "pre").task_scores("judy")
+    assert {points for points, _ in scores.values()} == {0.0}
+    assert all("were made on form A of the skills check, but judy's pre-test is form B" in text
+               for _, text in scores.values())
 
 
 def test_skills_csv_and_summary_pages(course: Path):

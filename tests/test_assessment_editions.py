@@ -70,9 +70,9 @@ def test_self_study_runs_the_learners_form_and_scores_it(work: Path):
     assert "A constructed teaching text" in outputs[0]
     joined = "\n".join(outputs)
     # Every part scored against form A's key (perfect answers: nothing missed or wrong).
-    assert "Mark each claim: who stands behind it, and is it confirmed?: 5 right, 0 missed" \
+    assert "Mark each claim: who stands behind it, and is it confirmed?: 3 right, 0 missed" \
         in joined
-    assert "Say how likely each claim is to be true: 3 right, 0 missed, 0 wrong" in joined
+    assert "Say how likely each claim is to be true: 1 right, 0 missed, 0 wrong" in joined
     assert "could not run" not in joined
 
 
@@ -88,6 +88,12 @@ def test_self_learner_summary_shows_the_gain(work: Path, monkeypatch: pytest.Mon
     page = write_self_summary(work).read_text(encoding="utf-8")
     assert "You went from 16 to 16 of 16 points" in page
     assert "full marks before the lessons" in page
+    # The notebooks' summary cell (also the browser edition's) makes the very same page.
+    from sourcewise.widgets.skills_summary import write_summary
+
+    assert write_summary(work).read_text(encoding="utf-8") == page
+    outputs = _run(work / "post.ipynb", {"SOURCEWISE_STUDENT": learner})
+    assert "Saved as skills-summary.html beside this notebook" in outputs[-1]
     (work / "answers" / "post.json").unlink()
     page = write_self_summary(work).read_text(encoding="utf-8")
     assert "Once you have taken the second check" in page

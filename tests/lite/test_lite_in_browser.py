@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lite_driver import WIDGET, LitePage, in_thread, missing, offline_context, serve
+from lite_driver import WIDGET, LitePage, in_thread, offline_context
 
 from sourcewise.grading.answer_bundle import read_bundle
 from sourcewise.grading.editions.lite.pyodide_runtime import PRELOAD, normalise
@@ -33,28 +30,7 @@ from sourcewise.seeds import load_article
 
 pytestmark = [pytest.mark.lite, pytest.mark.slow]
 
-REQUIRE_VARIABLE = "SOURCEWISE_REQUIRE_LITE"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    reason = missing()
-    if reason:
-        if os.environ.get(REQUIRE_VARIABLE) == "1":
-            pytest.fail(f"{REQUIRE_VARIABLE}=1 but {reason}", pytrace=False)
-        pytest.skip(f"lite test skipped: {reason}")
-    from sourcewise.grading.editions.lite.site import build_site, site_size
-
-    started = time.monotonic()
-    built = build_site(tmp_path_factory.mktemp("lite") / "site")
-    print(f"\nlite build: {time.monotonic() - started:.1f} s, {site_size(built) / 1e6:.0f} MB")
-    return built
-
-
-@pytest.fixture(scope="module")
-def served(site: Path) -> Iterator[str]:
-    with serve(site) as url:
-        yield url
+# The built site and its server: tests/lite/conftest.py (one build for the suite).
 
 
 def test_the_site_holds_every_file_its_lock_names_and_nothing_for_instructors(

@@ -30,6 +30,7 @@ from sourcewise.grading.answer_file import (
     read_regular,
 )
 from sourcewise.grading.atomic_write import write_json_atomic
+from sourcewise.grading.course.autograde.form_check import wrong_form
 from sourcewise.grading.course.graded_notebook import NotebookBuilder, set_score, solution_unchanged
 from sourcewise.grading.course.regrade import changed_answers, written_texts
 from sourcewise.grading.course.regrade import graded_copy as regrade_copy
@@ -108,10 +109,11 @@ class LessonGrader:
         file alone (what ``--execute`` checks each kernel result against)."""
         folder = self.course / "submitted" / student / self.lesson
         answers, _ = self._read_answers(folder, screen(folder).files)
+        refused = self._wrong_form(answers, student)
         scores = {}
         for cell in form_cells(self.cells, student, self.lesson):
             if cell.autograded and cell.key is not None and cell.kind and cell.question:
-                item = self._score_cell(cell, answers, {"cells": []}, False)
+                item = self._score_cell(cell, answers, {"cells": []}, False, refused=refused)
                 scores[cell.grade_id] = (item.score or 0.0, item.explanation)
         return scores
 
@@ -161,9 +163,18 @@ class LessonGrader:
             result.flag(answer_note.split(";")[0].split(", so")[0].rstrip("."),
                         f"hand in answers/{self.lesson}.json with the notebook")
 
+        mismatch = None if answers.problem else wrong_form(answers.answers, student,
+                                                           self.lesson)
+        refused = mismatch.note(student, self.lesson) if mismatch else ""
+        if mismatch:
+            result.notes.append(refused)
+            result.flag(mismatch.what(self.lesson),
+                        f"check that {student} answered {self.lesson}.ipynb with their course id "
+                        "and that the file sits under the right assignment; then regrade with "
+                        f"--student {student} --lesson {self.lesson} --force")
         for cell in form_cells(self.cells, student, self.lesson):  # skills check: its form
             item = self._score_cell(cell, answers, notebook, submitted is None,
-                                    cell.grade_id in restored)
+                                    cell.grade_id in restored, refused=refused)
             if answers.problem and cell.kind is not None and cell.autograded:
                 item.event, item.reason = "zeroed", answer_note
             if cell.grade_id in restored and item.event == "graded" and cell.autograded:
@@ -223,8 +234,14 @@ class LessonGrader:
                             "tasks score 0. Your submitted file was kept unchanged.")
         return parsed, ""
 
+    def _wrong_form(self, answers: AnswerFile, student: str) -> str:
+        """The refusal of a skills check answered on another form ("" when it is not)."""
+        found = None if answers.problem else wrong_form(answers.answers, student, self.lesson)
+        return found.note(student, self.lesson) if found else ""
+
     def _score_cell(self, cell: GradedCell, answers: AnswerFile, notebook: dict[str, Any],
-                    no_notebook: bool, restored: bool = False) -> ItemOutcome:
+                    no_notebook: bool, restored: bool = False, *, refused: str = ""
+                    ) -> ItemOutcome:
         item = ItemOutcome(cell.grade_id, cell.points, None)
         if not cell.autograded:
             written = _cell_by_grade_id(notebook, cell.grade_id)
@@ -245,6 +262,12 @@ class LessonGrader:
             item.event = "needs_kernel"
             item.reason = ("This graded cell runs code; it is graded by "
                            "'sourcewise autograde --execute' or by hand.")
+            return item
+        if refused:  # another form's answers: never scored against this student's key
+            item.score = item.fix = 0.0
+            item.event, item.reason = "zeroed", refused
+            item.explanation = f"{cell.question}: not scored. {refused}"
+            set_score(notebook, cell.grade_id, 0.0, item.explanation)
             return item
         entry = answers.answers.get(cell.question)
         value = entry.get("value") if isinstance(entry, Mapping) else None

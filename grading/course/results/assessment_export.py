@@ -33,8 +33,30 @@ def assessment_maxima(course: Path) -> dict[str, float] | None:
                         "pre")
 
 
-def student_gains(grades: Any, items: Any, maxima: dict[str, float]) -> list[StudentGain]:
-    """One gain per registered student, from export's grade and item frames."""
+def refused_tests(course: Path, students: list[str]) -> dict[str, dict[str, str]]:
+    """``{student: {test: why}}``: handed-in skills checks answered on the other form (autograde
+    refused them; they count as not taken)."""
+    from sourcewise.grading.answer_file import MAX_BYTES, parse_answers, read_regular
+    from sourcewise.grading.course.autograde.form_check import wrong_form
+
+    found: dict[str, dict[str, str]] = {}
+    for student in students:
+        for test in ("pre", "post"):
+            path = Path(course) / "submitted" / student / test / "answers" / f"{test}.json"
+            try:
+                answers = parse_answers(read_regular(path, MAX_BYTES))
+            except (OSError, ValueError):
+                continue
+            mismatch = None if answers.problem else wrong_form(answers.answers, student, test)
+            if mismatch:
+                found.setdefault(student, {})[test] = mismatch.what(test)
+    return found
+
+
+def student_gains(grades: Any, items: Any, maxima: dict[str, float],
+                  course: Path | None = None) -> list[StudentGain]:
+    """One gain per registered student, from export's grade and item frames (``course``: also
+    leave out tests answered on the wrong form)."""
     maximum = sum(maxima.values())
     submitted = {(r["student"], r["lesson"]): r["status"] != "not submitted"
                  for r in grades.to_dict("records")}
@@ -45,8 +67,10 @@ def student_gains(grades: Any, items: Any, maxima: dict[str, float]) -> list[Stu
             done = submitted.get((student, test), False)
             scores.setdefault(student, {})[test] = (
                 sum(by_skill[test].get(student, {}).values()) if done else None)
+    refused = refused_tests(course, sorted(scores)) if course is not None else {}
     return [student_gain(student, values["pre"], values["post"], maximum,
-                         by_skill["pre"].get(student, {}), by_skill["post"].get(student, {}))
+                         by_skill["pre"].get(student, {}), by_skill["post"].get(student, {}),
+                         refused=refused.get(student))
             for student, values in scores.items()]
 
 
@@ -93,7 +117,8 @@ def write_assessment_csvs(course: Path, grades: Any, items: Any, folder: Path) -
     written.append(f"{folder / 'skills.csv'} ({len(skill_table)} rows)")
     maxima = assessment_maxima(Path(course))
     if maxima is not None:
-        columns, table = gain_table(student_gains(grades, items, maxima), maxima)
+        columns, table = gain_table(student_gains(grades, items, maxima, Path(course)),
+                                    maxima)
         write_bytes_atomic(folder / "gains.csv", _csv(columns, table))
         written.append(f"{folder / 'gains.csv'} ({len(table)} rows)")
     return written

@@ -30,7 +30,7 @@ def assessment_frames(course: Path, grades: Any, items: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"discrimination": discrimination_rows(items)}
     if maxima is None or grades.empty:
         return out
-    rows = student_gains(grades, items, maxima)
+    rows = student_gains(grades, items, maxima, Path(course))
     out.update(gains=rows, maxima=maxima, class_gains=class_gains(rows),
                form_check=form_check({r.student: r.pre_score for r in rows
                                       if r.pre_score is not None}))

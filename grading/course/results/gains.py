@@ -15,52 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sourcewise.grading.skills_page import StudentGain as StudentGain
+from sourcewise.grading.skills_page import normalised_gain as normalised_gain
+from sourcewise.grading.skills_page import student_gain as student_gain
 from sourcewise.seeds.forms import form_order
 
 BOOTSTRAP_SAMPLES = 2000
 SEED = 20
-
-
-def normalised_gain(pre: float, post: float, maximum: float) -> tuple[float | None, str]:
-    """``(g, reason)``: ``g`` is None (with a reason) when the pre-test left no room to gain."""
-    if maximum <= 0:
-        return None, "the test has no points"
-    if pre >= maximum:
-        return None, "pre-test at the maximum: no room to gain"
-    return (post - pre) / (maximum - pre), ""
-
-
-@dataclass(frozen=True)
-class StudentGain:
-    """One row of ``gains.csv``."""
-
-    student: str
-    pre_form: str
-    post_form: str
-    pre_score: float | None
-    post_score: float | None
-    maximum: float
-    gain: float | None
-    normalised_gain: float | None
-    reason: str
-    pre_skills: Mapping[str, float]
-    post_skills: Mapping[str, float]
-
-
-def student_gain(student: str, pre: float | None, post: float | None, maximum: float,
-                 pre_skills: Mapping[str, float] | None = None,
-                 post_skills: Mapping[str, float] | None = None) -> StudentGain:
-    """A student's gain; ``pre``/``post`` None when that test was not submitted."""
-    pre_form, post_form = form_order(student)
-    missing = [name for name, value in (("pre-test", pre), ("post-test", post)) if value is None]
-    if missing:
-        return StudentGain(student, pre_form, post_form, pre, post, maximum, None, None,
-                           f"no {' and no '.join(missing)} submitted",
-                           dict(pre_skills or {}), dict(post_skills or {}))
-    assert pre is not None and post is not None
-    g, why = normalised_gain(pre, post, maximum)
-    return StudentGain(student, pre_form, post_form, pre, post, maximum, post - pre, g, why,
-                       dict(pre_skills or {}), dict(post_skills or {}))
 
 
 def mean(values: Sequence[float]) -> float:

@@ -9,9 +9,9 @@ from pathlib import Path
 from sourcewise.grading.answer_file import answers_path, read_answers
 from sourcewise.grading.atomic_write import write_bytes_atomic
 from sourcewise.grading.course.results.gains import student_gain
-from sourcewise.grading.course.results.skills import skill_maxima, skill_of
-from sourcewise.grading.course.results.skills_summary import PAGE, page_context, render_page
+from sourcewise.grading.course.results.skills import skill_data, skill_maxima, skill_of
 from sourcewise.grading.item_grading import is_empty, score_task
+from sourcewise.grading.skills_page import PAGE, page_context, render_page
 from sourcewise.lessons.assessment import assessment_paths, form_cells
 from sourcewise.lessons.lesson_cells import graded_cells
 
@@ -47,7 +47,7 @@ def write_self_summary(folder: Path, learner: str | None = None) -> Path:
     row = student_gain(who, None if pre is None else sum(pre.values()),
                        None if post is None else sum(post.values()), sum(maxima.values()),
                        pre, post)
-    html = render_page(page_context(row, maxima, context=(
+    html = render_page(page_context(row, maxima, skills=skill_data()["skills"], context=(
         "Your skills check before and after the lessons, scored on this computer from your "
         "saved answers.")))
     path = folder / PAGE
